@@ -1,0 +1,168 @@
+/* migrations.c — every schema change, numbered. Never edit a released migration: add one.
+ *
+ * Units in every table: prices and money are INTEGER micro-dollars (1 USD = 1,000,000);
+ * quantities are INTEGER millionths of a contract; *_ns are Unix nanoseconds; *_at and
+ * close_time are ISO-8601 UTC text ("2026-11-24T01:37:20.123Z"); ids are UUID text. */
+#include "store/migrations.h"
+
+/* 1: the seed schema of the original plan (DESIGN.md §7). */
+static const char m1_seed[] =
+    "CREATE TABLE markets ("
+    "  id TEXT PRIMARY KEY,"
+    "  platform TEXT NOT NULL CHECK (platform IN ('kalshi','polymarket')),"
+    "  platform_market_id TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  description TEXT,"
+    "  status TEXT NOT NULL,"
+    "  fetched_at TEXT NOT NULL,"
+    "  UNIQUE(platform, platform_market_id));"
+    "CREATE TABLE market_matches ("
+    "  id TEXT PRIMARY KEY,"
+    "  kalshi_market_id TEXT NOT NULL REFERENCES markets(id),"
+    "  polymarket_market_id TEXT NOT NULL REFERENCES markets(id),"
+    "  confidence REAL,"
+    "  match_reason TEXT,"
+    "  status TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  reviewed_at TEXT);";
+
+/* 2: what matching and trading need to know about markets and matches. */
+static const char m2_market_details[] =
+    "ALTER TABLE markets ADD COLUMN event_id TEXT;"
+    "ALTER TABLE markets ADD COLUMN close_time TEXT;"
+    "ALTER TABLE markets ADD COLUMN rules TEXT;"             /* resolution rules, full text */
+    "ALTER TABLE markets ADD COLUMN outcome_yes_id TEXT;"    /* Polymarket YES token id */
+    "ALTER TABLE markets ADD COLUMN outcome_no_id TEXT;"     /* Polymarket NO token id */
+    "ALTER TABLE markets ADD COLUMN tick_size INTEGER;"      /* micro-dollars; NULL = varies/unknown */
+    "ALTER TABLE markets ADD COLUMN min_order_size INTEGER;" /* millionths of a contract */
+    "ALTER TABLE markets ADD COLUMN fee_type TEXT;"
+    "ALTER TABLE markets ADD COLUMN fee_multiplier INTEGER;" /* scale 6: 1.0 = 1000000 */
+    "ALTER TABLE markets ADD COLUMN fee_rate_bps INTEGER;"   /* taker rate, 0.05 = 500 */
+    "ALTER TABLE markets ADD COLUMN neg_risk INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE markets ADD COLUMN raw_json TEXT;"          /* the venue's object as fetched */
+    "ALTER TABLE markets ADD COLUMN content_hash TEXT;"      /* sha256 of the matchable text */
+    "ALTER TABLE markets ADD COLUMN updated_at TEXT;"        /* last change of content or status */
+    "UPDATE markets SET updated_at = fetched_at;"
+    "CREATE INDEX markets_platform_status ON markets(platform, status);"
+    "CREATE INDEX markets_outcome_yes ON markets(outcome_yes_id) WHERE outcome_yes_id IS NOT NULL;"
+    "CREATE INDEX markets_outcome_no ON markets(outcome_no_id) WHERE outcome_no_id IS NOT NULL;"
+    "ALTER TABLE market_matches ADD COLUMN polarity TEXT NOT NULL DEFAULT 'same'"
+    "  CHECK (polarity IN ('same','inverted'));"
+    "ALTER TABLE market_matches ADD COLUMN reviewed_by TEXT;" /* a person, or 'auto' */
+    "ALTER TABLE market_matches ADD COLUMN model TEXT;"
+    "ALTER TABLE market_matches ADD COLUMN prompt_version TEXT;"
+    "ALTER TABLE market_matches ADD COLUMN review_note TEXT;"
+    "ALTER TABLE market_matches ADD COLUMN updated_at TEXT;"
+    "UPDATE market_matches SET updated_at = COALESCE(reviewed_at, created_at);"
+    /* Older rows could repeat a pair: keep one per pair, a person's decision first. */
+    "DELETE FROM market_matches WHERE rowid IN ("
+    "  SELECT rowid FROM (SELECT rowid, ROW_NUMBER() OVER ("
+    "    PARTITION BY kalshi_market_id, polymarket_market_id"
+    "    ORDER BY CASE status WHEN 'approved' THEN 0 WHEN 'rejected' THEN 1 ELSE 2 END,"
+    "             reviewed_at DESC, created_at) AS n FROM market_matches) WHERE n > 1);"
+    "UPDATE market_matches SET status = 'pending_review'"
+    "  WHERE status NOT IN ('pending_review','approved','rejected');"
+    "CREATE UNIQUE INDEX market_matches_pair ON market_matches(kalshi_market_id, polymarket_market_id);"
+    "CREATE INDEX market_matches_status ON market_matches(status);"
+    "CREATE TRIGGER market_matches_status_insert BEFORE INSERT ON market_matches"
+    "  WHEN NEW.status NOT IN ('pending_review','approved','rejected')"
+    "  BEGIN SELECT RAISE(ABORT, 'market_matches.status must be pending_review, approved or rejected'); END;"
+    "CREATE TRIGGER market_matches_status_update BEFORE UPDATE OF status ON market_matches"
+    "  WHEN NEW.status NOT IN ('pending_review','approved','rejected')"
+    "  BEGIN SELECT RAISE(ABORT, 'market_matches.status must be pending_review, approved or rejected'); END;";
+
+/* 3: what trading leaves behind — enough to reconstruct every decision and every dollar. */
+static const char m3_trading[] =
+    "CREATE TABLE opportunities ("
+    "  id TEXT PRIMARY KEY,"
+    "  ts_ns INTEGER NOT NULL,"                 /* detection time */
+    "  match_id TEXT NOT NULL REFERENCES market_matches(id),"
+    "  direction TEXT NOT NULL CHECK (direction IN ('kalshi_yes','kalshi_no')),"
+    "  kalshi_ticker TEXT NOT NULL,"
+    "  polymarket_token_id TEXT NOT NULL,"
+    "  qty INTEGER NOT NULL,"                   /* contracts per leg */
+    "  kalshi_price INTEGER NOT NULL,"          /* worst (limit) price of the Kalshi leg */
+    "  polymarket_price INTEGER NOT NULL,"      /* worst (limit) price of the Polymarket leg */
+    "  kalshi_cost INTEGER NOT NULL,"           /* notional of the Kalshi leg, fee included */
+    "  polymarket_cost INTEGER NOT NULL,"
+    "  kalshi_fee INTEGER NOT NULL,"
+    "  polymarket_fee INTEGER NOT NULL,"
+    "  expected_profit INTEGER NOT NULL,"       /* payout − both costs */
+    "  annualized_bps INTEGER,"
+    "  kalshi_book_age_us INTEGER,"
+    "  polymarket_book_age_us INTEGER,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('paper','live')),"
+    "  decision TEXT NOT NULL,"                 /* traded | rejected | skipped */
+    "  reason TEXT);"                           /* why it was rejected or skipped */
+    "CREATE INDEX opportunities_match ON opportunities(match_id, ts_ns);"
+    "CREATE TABLE orders ("
+    "  id TEXT PRIMARY KEY,"
+    "  venue TEXT NOT NULL CHECK (venue IN ('kalshi','polymarket')),"
+    "  client_order_id TEXT NOT NULL,"          /* Kalshi client_order_id; Polymarket order hash */
+    "  venue_order_id TEXT,"
+    "  opportunity_id TEXT REFERENCES opportunities(id),"
+    "  match_id TEXT REFERENCES market_matches(id),"
+    "  role TEXT NOT NULL CHECK (role IN ('first','second','simultaneous','hedge','unwind','manual')),"
+    "  market_id TEXT NOT NULL,"                /* Kalshi ticker; Polymarket token id */
+    "  side TEXT NOT NULL CHECK (side IN ('buy','sell')),"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('yes','no')),"
+    "  price INTEGER NOT NULL,"                 /* limit price of the outcome bought/sold */
+    "  qty INTEGER NOT NULL,"
+    "  tif TEXT NOT NULL,"                      /* fok | fak | ioc | gtc | gtd */
+    "  mode TEXT NOT NULL CHECK (mode IN ('paper','live')),"
+    "  status TEXT NOT NULL,"                   /* created|sent|acked|partial|filled|canceled|rejected|unknown */
+    "  filled_qty INTEGER NOT NULL DEFAULT 0,"
+    "  avg_price INTEGER,"
+    "  fee INTEGER NOT NULL DEFAULT 0,"
+    "  error TEXT,"
+    "  created_ns INTEGER NOT NULL,"
+    "  sent_ns INTEGER,"
+    "  updated_ns INTEGER NOT NULL,"
+    "  UNIQUE(venue, client_order_id));"
+    "CREATE INDEX orders_status ON orders(status);"
+    "CREATE INDEX orders_opportunity ON orders(opportunity_id);"
+    "CREATE TABLE fills ("
+    "  id INTEGER PRIMARY KEY,"
+    "  venue TEXT NOT NULL CHECK (venue IN ('kalshi','polymarket')),"
+    "  venue_fill_id TEXT NOT NULL,"            /* Kalshi trade_id; Polymarket trade id; paper: generated */
+    "  order_id TEXT REFERENCES orders(id),"    /* NULL when the order is not ours to know */
+    "  venue_order_id TEXT,"
+    "  market_id TEXT NOT NULL,"
+    "  side TEXT NOT NULL CHECK (side IN ('buy','sell')),"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('yes','no')),"
+    "  price INTEGER NOT NULL,"
+    "  qty INTEGER NOT NULL,"                   /* contracts matched */
+    "  qty_delivered INTEGER NOT NULL,"         /* contracts received after fees taken in shares */
+    "  fee INTEGER NOT NULL,"                   /* micro-dollars (share fees valued at the fill price) */
+    "  is_taker INTEGER NOT NULL,"
+    "  source TEXT NOT NULL CHECK (source IN ('rest','ws','paper','reconcile')),"
+    "  ts_ns INTEGER NOT NULL,"                 /* venue's time of the fill */
+    "  received_ns INTEGER NOT NULL,"
+    "  UNIQUE(venue, venue_fill_id));"
+    "CREATE INDEX fills_order ON fills(order_id);"
+    "CREATE TABLE positions ("
+    "  venue TEXT NOT NULL CHECK (venue IN ('kalshi','polymarket')),"
+    "  market_id TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('yes','no')),"
+    "  mode TEXT NOT NULL CHECK (mode IN ('paper','live')),"
+    "  qty INTEGER NOT NULL,"
+    "  cost INTEGER NOT NULL,"                  /* money paid for the open quantity, fees included */
+    "  realized_pnl INTEGER NOT NULL DEFAULT 0,"
+    "  updated_ns INTEGER NOT NULL,"
+    "  PRIMARY KEY (venue, market_id, outcome, mode));"
+    "CREATE TABLE events ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  ts_ns INTEGER NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('info','warn','error')),"
+    "  kind TEXT NOT NULL,"                     /* e.g. leg_mismatch, hedge, halt, reconcile_diff */
+    "  match_id TEXT,"
+    "  order_id TEXT,"
+    "  detail TEXT);"                           /* JSON object */
+    "CREATE INDEX events_kind ON events(kind, ts_ns);";
+
+const pm_migration pm_migrations[] = {
+    {1, "seed schema: markets, market_matches", m1_seed},
+    {2, "market details, match polarity and review fields", m2_market_details},
+    {3, "trading records: opportunities, orders, fills, positions, events", m3_trading},
+};
+const int pm_migration_count = (int)(sizeof pm_migrations / sizeof pm_migrations[0]);

@@ -1,0 +1,267 @@
+/* test_cli.c — the pmarb binary end to end: help and version, db migrate, markets list and
+ * pairs list (text and --json, filters), and errors on stderr with non-zero exit status. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "store/markets.h"
+#include "store/matches.h"
+#include "testutil.h"
+
+typedef struct fixture {
+    char *dir;
+} fixture;
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = pm_test_tmpdir();
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    pm_test_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+#define RUN(f, ...) pm_test_run((f)->dir, NULL, (const char *const[]){__VA_ARGS__, NULL})
+
+static json_t *parse_json(const char *text) {
+    json_error_t e;
+    json_t *doc = json_loads(text, 0, &e);
+    if (!doc) fail_msg("not JSON (%s): %s", e.text, text);
+    return doc;
+}
+
+/* Fills markets.db in the fixture directory: two Kalshi, two Polymarket markets, one approved
+ * inverted pair, one pending, one rejected. */
+static void seed(fixture *f) {
+    char *path = pm_test_path(f->dir, "markets.db");
+    pm_db *db;
+    pm_err err;
+    if (pm_db_open(path, PM_DB_MIGRATE, 5000, &db, &err)) fail_msg("%s", err.msg);
+    pm_market k1, k2, p1, p2;
+    pm_market_init(&k1, PM_VENUE_KALSHI);
+    k1.platform_market_id = "KXFEDDECISION-26DEC-H0";
+    k1.title = "Fed holds rates in December 2026?";
+    k1.rules = "Resolves Yes if the FOMC leaves the target range unchanged.";
+    k1.close_time = "2026-12-16T19:00:00Z";
+    k1.tick_size = 10000;
+    k1.fee_type = "quadratic";
+    k1.fee_multiplier = 1000000;
+    k2 = k1;
+    k2.platform_market_id = "KXFEDDECISION-26DEC-C25";
+    k2.title = "Fed cuts 25bp in December 2026?";
+    pm_market_init(&p1, PM_VENUE_POLYMARKET);
+    p1.platform_market_id = "0xaaa";
+    p1.title = "Will the Fed change rates in December?";
+    p1.outcome_yes_id = "1001";
+    p1.outcome_no_id = "1002";
+    p1.tick_size = 1000;
+    p1.min_order_size = 5000000;
+    p1.fee_rate_bps = 400;
+    p1.neg_risk = 1;
+    p1.status = PM_MARKET_CLOSED;
+    p2 = p1;
+    p2.platform_market_id = "0xbbb";
+    p2.title = "Fed decision in December: no change?";
+    p2.status = PM_MARKET_ACTIVE;
+    pm_market *all[] = {&k1, &k2, &p1, &p2};
+    pm_upsert_result res;
+    for (int i = 0; i < 4; i++)
+        if (pm_store_upsert_market(db, all[i], 1000000000LL, &res, &err)) fail_msg("%s", err.msg);
+    char id[PM_UUID_LEN];
+    pm_candidate_result cr;
+    pm_candidate c = {.kalshi_market_id = k1.id, .polymarket_market_id = p2.id, .confidence = 990000,
+                      .polarity = PM_POLARITY_SAME, .reason = "same meeting, same outcome",
+                      .status = PM_MATCH_PENDING_REVIEW};
+    if (pm_store_put_candidate(db, &c, id, &cr, &err)) fail_msg("%s", err.msg);
+    if (pm_store_review_match(db, id, PM_MATCH_APPROVED, "alice", NULL, &err)) fail_msg("%s", err.msg);
+    c = (pm_candidate){.kalshi_market_id = k1.id, .polymarket_market_id = p1.id, .confidence = 960000,
+                       .polarity = PM_POLARITY_INVERTED, .reason = "change vs hold", .status = PM_MATCH_PENDING_REVIEW};
+    if (pm_store_put_candidate(db, &c, id, &cr, &err)) fail_msg("%s", err.msg);
+    c = (pm_candidate){.kalshi_market_id = k2.id, .polymarket_market_id = p2.id, .confidence = 200000,
+                       .polarity = PM_POLARITY_SAME, .reason = "different outcome", .status = PM_MATCH_REJECTED};
+    if (pm_store_put_candidate(db, &c, id, &cr, &err)) fail_msg("%s", err.msg);
+    pm_db_close(db);
+    free(path);
+}
+
+static void test_help_and_version(void **state) {
+    fixture *f = *state;
+    pm_test_run_result r = RUN(f, "--version");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "pmarb " PMARB_VERSION "\n");
+    pm_test_run_free(&r);
+    r = RUN(f, "--help");
+    assert_int_equal(r.status, 0);
+    const char *cmds[] = {"config", "db", "markets", "pairs"};
+    for (size_t i = 0; i < 4; i++) assert_non_null(strstr(r.out, cmds[i]));
+    pm_test_run_free(&r);
+    const char *sub[] = {"config", "db", "markets", "pairs"};
+    for (size_t i = 0; i < 4; i++) {
+        r = RUN(f, sub[i], "--help");
+        assert_int_equal(r.status, 0);
+        assert_non_null(strstr(r.out, "usage: pmarb"));
+        pm_test_run_free(&r);
+    }
+    r = pm_test_run(f->dir, NULL, (const char *const[]){NULL});
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "usage: pmarb"));
+    pm_test_run_free(&r);
+    r = RUN(f, "frobnicate");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.out, "");
+    assert_non_null(strstr(r.err, "unknown command 'frobnicate'"));
+    pm_test_run_free(&r);
+}
+
+static void test_db_migrate(void **state) {
+    fixture *f = *state;
+    pm_test_run_result r = RUN(f, "db", "migrate");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "markets.db: schema migrated from version 0 to 3\n");
+    pm_test_run_free(&r);
+    r = RUN(f, "db", "migrate");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "markets.db: schema is up to date (version 3)\n");
+    pm_test_run_free(&r);
+    /* [db] path from a config file */
+    char *ini = pm_test_path(f->dir, "other.ini");
+    pm_test_write_file(ini, "[db]\npath = other.db\n", 0644);
+    r = RUN(f, "--config", ini, "db", "migrate");
+    assert_int_equal(r.status, 0);
+    assert_string_equal(r.out, "other.db: schema migrated from version 0 to 3\n");
+    pm_test_run_free(&r);
+    r = RUN(f, "--config", "missing.ini", "db", "migrate");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "missing.ini"));
+    pm_test_run_free(&r);
+    r = RUN(f, "db", "vacuum");
+    assert_int_equal(r.status, 2);
+    pm_test_run_free(&r);
+    free(ini);
+}
+
+static void test_markets_list(void **state) {
+    fixture *f = *state;
+    seed(f);
+    pm_test_run_result r = RUN(f, "markets", "list", "--json");
+    assert_int_equal(r.status, 0);
+    json_t *doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "count")), 4);
+    json_t *m = json_array_get(json_object_get(doc, "markets"), 0); /* kalshi first, then by id */
+    assert_string_equal(json_string_value(json_object_get(m, "platform_market_id")), "KXFEDDECISION-26DEC-C25");
+    assert_string_equal(json_string_value(json_object_get(m, "tick_size")), "0.01");
+    assert_string_equal(json_string_value(json_object_get(m, "fee_multiplier")), "1");
+    assert_true(json_is_null(json_object_get(m, "min_order_size")));
+    m = json_array_get(json_object_get(doc, "markets"), 2);
+    assert_string_equal(json_string_value(json_object_get(m, "platform_market_id")), "0xaaa");
+    assert_string_equal(json_string_value(json_object_get(m, "tick_size")), "0.001");
+    assert_string_equal(json_string_value(json_object_get(m, "min_order_size")), "5");
+    assert_int_equal(json_integer_value(json_object_get(m, "fee_rate_bps")), 400);
+    assert_true(json_is_true(json_object_get(m, "neg_risk")));
+    assert_string_equal(json_string_value(json_object_get(m, "outcome_yes_id")), "1001");
+    json_decref(doc);
+    pm_test_run_free(&r);
+
+    r = RUN(f, "markets", "list", "--platform", "polymarket", "--status", "active", "--json");
+    assert_int_equal(r.status, 0);
+    doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "count")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "markets"), 0),
+                                                          "platform_market_id")),
+                        "0xbbb");
+    json_decref(doc);
+    pm_test_run_free(&r);
+
+    r = RUN(f, "markets", "list", "--platform", "kalshi");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "KXFEDDECISION-26DEC-H0"));
+    assert_non_null(strstr(r.out, "Fed holds rates in December 2026?"));
+    assert_null(strstr(r.out, "0xbbb"));
+    assert_string_equal(r.err, "2 markets\n");
+    pm_test_run_free(&r);
+
+    r = RUN(f, "markets", "list", "--platform", "nyse");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--platform must be kalshi or polymarket"));
+    assert_string_equal(r.out, "");
+    pm_test_run_free(&r);
+    r = RUN(f, "markets", "list", "--status", "open");
+    assert_int_equal(r.status, 2);
+    pm_test_run_free(&r);
+    r = RUN(f, "markets", "list", "--bogus");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "unknown option '--bogus'"));
+    pm_test_run_free(&r);
+}
+
+static void test_pairs_list(void **state) {
+    fixture *f = *state;
+    seed(f);
+    pm_test_run_result r = RUN(f, "pairs", "list", "--json");
+    assert_int_equal(r.status, 0);
+    json_t *doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "count")), 3);
+    json_t *first = json_array_get(json_object_get(doc, "pairs"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "confidence")), "0.99");
+    assert_string_equal(json_string_value(json_object_get(first, "status")), "approved");
+    assert_string_equal(json_string_value(json_object_get(first, "reviewed_by")), "alice");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(first, "kalshi"), "platform_market_id")),
+                        "KXFEDDECISION-26DEC-H0");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(first, "polymarket"), "outcome_no_id")),
+                        "1002");
+    json_decref(doc);
+    pm_test_run_free(&r);
+
+    r = RUN(f, "pairs", "list", "--status", "pending_review", "--json");
+    doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "count")), 1);
+    json_t *p = json_array_get(json_object_get(doc, "pairs"), 0);
+    assert_string_equal(json_string_value(json_object_get(p, "polarity")), "inverted");
+    assert_string_equal(json_string_value(json_object_get(p, "confidence")), "0.96");
+    json_decref(doc);
+    pm_test_run_free(&r);
+
+    r = RUN(f, "pairs", "list", "--status", "rejected", "--json");
+    doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "count")), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "pairs"), 0), "reviewed_by")),
+                        "auto");
+    json_decref(doc);
+    pm_test_run_free(&r);
+
+    r = RUN(f, "pairs", "list", "--status", "approved");
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "approved"));
+    assert_non_null(strstr(r.out, "KXFEDDECISION-26DEC-H0"));
+    assert_string_equal(r.err, "1 pair\n");
+    pm_test_run_free(&r);
+
+    r = RUN(f, "pairs", "list", "--status", "maybe");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--status must be approved, pending_review or rejected"));
+    pm_test_run_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_db_migrate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_markets_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pairs_list, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

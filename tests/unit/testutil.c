@@ -1,0 +1,131 @@
+/* testutil.c — scratch directories and subprocess runs for the unit tests (see testutil.h). */
+#define _GNU_SOURCE
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void die(const char *what) {
+    fprintf(stderr, "testutil: %s: %s\n", what, strerror(errno));
+    abort();
+}
+
+char *pm_test_tmpdir(void) {
+    const char *base = getenv("TMPDIR");
+    char *path;
+    if (asprintf(&path, "%s/pmarb-test-XXXXXX", base && *base ? base : "/tmp") < 0) die("asprintf");
+    if (!mkdtemp(path)) die("mkdtemp");
+    return path;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void pm_test_rmtree(const char *dir) { nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+char *pm_test_path(const char *dir, const char *name) {
+    char *p;
+    if (asprintf(&p, "%s/%s", dir, name) < 0) die("asprintf");
+    return p;
+}
+
+void pm_test_write_file(const char *path, const char *text, int mode) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (fd < 0) die(path);
+    size_t len = strlen(text);
+    if (write(fd, text, len) != (ssize_t)len) die(path);
+    if (fchmod(fd, (mode_t)mode) != 0) die(path);
+    close(fd);
+}
+
+typedef struct buf {
+    char *data;
+    size_t len, cap;
+} buf;
+
+static void buf_add(buf *b, const char *p, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = realloc(b->data, b->cap);
+        if (!b->data) die("realloc");
+    }
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+pm_test_run_result pm_test_run(const char *cwd, const char *const *env, const char *const *args) {
+    const char *bin = getenv("PMARB_BIN");
+    if (!bin || access(bin, X_OK) != 0) {
+        fprintf(stderr, "testutil: PMARB_BIN must name the pmarb binary (is %s)\n", bin ? bin : "unset");
+        abort();
+    }
+    int out_pipe[2], err_pipe[2];
+    if (pipe(out_pipe) || pipe(err_pipe)) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        dup2(out_pipe[1], 1);
+        dup2(err_pipe[1], 2);
+        close(out_pipe[0]), close(out_pipe[1]), close(err_pipe[0]), close(err_pipe[1]);
+        if (cwd && chdir(cwd) != 0) _exit(126);
+        for (const char *const *e = env; e && *e; e++) putenv((char *)*e);
+        char *argv[64] = {(char *)bin};
+        for (size_t i = 0; args[i]; i++) {
+            if (i + 2 >= sizeof argv / sizeof argv[0]) _exit(125);
+            argv[i + 1] = (char *)args[i];
+        }
+        execv(bin, argv);
+        _exit(127);
+    }
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    buf out = {0}, err = {0};
+    buf_add(&out, "", 0);
+    buf_add(&err, "", 0);
+    struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            die("poll");
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char chunk[4096];
+            ssize_t r = read(fds[i].fd, chunk, sizeof chunk);
+            if (r > 0) {
+                buf_add(i == 0 ? &out : &err, chunk, (size_t)r);
+            } else {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            }
+        }
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) die("waitpid");
+    pm_test_run_result r = {
+        .status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+        .out = out.data,
+        .err = err.data,
+    };
+    return r;
+}
+
+void pm_test_run_free(pm_test_run_result *r) {
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
