@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages pmarb needs to build and test, only when some are missing.
-# A no-op when everything is present; needs root (or sudo) otherwise.
+# Installs what pmarb needs to build and test, only what is missing: Debian packages (needs
+# root or sudo), then the test oracles in tests/oracle (the venues' official clients, from npm,
+# pinned by package-lock.json). A no-op when everything is present.
 set -euo pipefail
 
 packages=(
@@ -14,7 +15,24 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+# Node.js runs the oracles; any installed node ≥ 18 with npm will do.
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+install_oracles() {
+  local dir stamp want
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/oracle"
+  stamp="$dir/node_modules/.pmarb-lock.sha256"
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && return 0
+  echo "deps: installing test oracles (npm ci in tests/oracle)" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  install_oracles
+  exit 0
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 if [[ $(id -u) -eq 0 ]]; then
@@ -28,3 +46,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update
 "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+install_oracles

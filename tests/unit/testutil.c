@@ -70,6 +70,15 @@ pm_test_run_result pm_test_run(const char *cwd, const char *const *env, const ch
         fprintf(stderr, "testutil: PMARB_BIN must name the pmarb binary (is %s)\n", bin ? bin : "unset");
         abort();
     }
+    const char *argv[64] = {bin};
+    for (size_t i = 0; args[i]; i++) {
+        if (i + 2 >= sizeof argv / sizeof argv[0]) abort();
+        argv[i + 1] = args[i];
+    }
+    return pm_test_exec(cwd, env, bin, argv);
+}
+
+pm_test_run_result pm_test_exec(const char *cwd, const char *const *env, const char *program, const char *const *argv) {
     int out_pipe[2], err_pipe[2];
     if (pipe(out_pipe) || pipe(err_pipe)) die("pipe");
     pid_t pid = fork();
@@ -80,12 +89,7 @@ pm_test_run_result pm_test_run(const char *cwd, const char *const *env, const ch
         close(out_pipe[0]), close(out_pipe[1]), close(err_pipe[0]), close(err_pipe[1]);
         if (cwd && chdir(cwd) != 0) _exit(126);
         for (const char *const *e = env; e && *e; e++) putenv((char *)*e);
-        char *argv[64] = {(char *)bin};
-        for (size_t i = 0; args[i]; i++) {
-            if (i + 2 >= sizeof argv / sizeof argv[0]) _exit(125);
-            argv[i + 1] = (char *)args[i];
-        }
-        execv(bin, argv);
+        execvp(program, (char *const *)argv);
         _exit(127);
     }
     close(out_pipe[1]);
@@ -128,4 +132,37 @@ void pm_test_run_free(pm_test_run_result *r) {
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+char *pm_test_source_path(const char *relative) {
+    const char *root = getenv("PMARB_SOURCE_DIR");
+    if (!root) {
+        fprintf(stderr, "testutil: PMARB_SOURCE_DIR is not set (run the tests through ctest)\n");
+        abort();
+    }
+    return pm_test_path(root, relative);
+}
+
+char *pm_test_shared_data(const char *relative, size_t *len) {
+    const char *root = getenv("PMARB_SHARED_DIR");
+    if (!root) {
+        fprintf(stderr, "testutil: PMARB_SHARED_DIR is not set (run the tests through ctest)\n");
+        abort();
+    }
+    char *path;
+    if (asprintf(&path, "%s/research/data/%s", root, relative) < 0) die("asprintf");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "testutil: cannot open %s: %s\n", path, strerror(errno));
+        abort();
+    }
+    buf b = {0};
+    buf_add(&b, "", 0);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_add(&b, chunk, n);
+    fclose(f);
+    free(path);
+    if (len) *len = b.len;
+    return b.data;
 }

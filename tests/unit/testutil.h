@@ -1,5 +1,6 @@
-/* testutil.h — helpers shared by the unit tests: scratch directories and running the pmarb
- * binary (CTest passes its path in PMARB_BIN) with captured output. */
+/* testutil.h — helpers shared by the unit tests: scratch directories, running the pmarb binary
+ * (CTest passes its path in PMARB_BIN) or another program with captured output, and the
+ * location of the test oracles (the venues' official clients under tests/oracle). */
 #ifndef PM_TESTUTIL_H
 #define PM_TESTUTIL_H
 
@@ -24,9 +25,20 @@ typedef struct pm_test_run_result {
     char *err;    /* everything written to stderr */
 } pm_test_run_result;
 
+/* Runs program (looked up in PATH when it has no '/') with argv (argv[0] included,
+ * NULL-terminated) in directory cwd with the extra environment assignments in env. */
+pm_test_run_result pm_test_exec(const char *cwd, const char *const *env, const char *program, const char *const *argv);
+
 /* Runs $PMARB_BIN with args (NULL-terminated) in directory cwd with the extra environment
  * assignments in env ("K=V", NULL-terminated; may be NULL). Aborts if the binary is missing. */
 pm_test_run_result pm_test_run(const char *cwd, const char *const *env, const char *const *args);
 void pm_test_run_free(pm_test_run_result *r);
+
+/* Path of a file in the source tree ($PMARB_SOURCE_DIR, set by CTest), caller frees. */
+char *pm_test_source_path(const char *relative);
+
+/* Contents of a file under the shared data folder ($PMARB_SHARED_DIR/research/data/<relative>),
+ * NUL-terminated, caller frees; *len (may be NULL) gets its size. Fails the test if absent. */
+char *pm_test_shared_data(const char *relative, size_t *len);
 
 #endif
