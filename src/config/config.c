@@ -189,32 +189,40 @@ typedef struct load_ctx {
     pm_err *err;
 } load_ctx;
 
-/* inih's reader: fgets that counts lines, so that every error can name its line. */
-static char *read_line(char *buf, int size, void *stream) {
-    load_ctx *ctx = stream;
-    char *r = fgets(buf, size, ctx->f);
-    if (r) ctx->line++;
-    return r;
-}
-
 static int known_section(const char *s) {
     for (int i = 0; i < NKEYS; i++)
         if (!strcmp(keys[i].section, s)) return 1;
     return 0;
 }
 
+/* inih's reader: fgets that counts lines, so that every error can name its line, and checks
+ * section headers as they pass (inih reports a section only through its keys, so an unknown
+ * empty section would otherwise go unnoticed). Returning NULL ends the parse. */
+static char *read_line(char *buf, int size, void *stream) {
+    load_ctx *ctx = stream;
+    if (ctx->failed || !fgets(buf, size, ctx->f)) return NULL;
+    ctx->line++;
+    const char *p = buf + strspn(buf, " \t");
+    if (*p == '[') {
+        const char *end = strchr(p, ']');
+        char name[64];
+        int n = end ? (int)(end - p - 1) : -1;
+        if (n < 0 || n >= (int)sizeof name) return buf; /* malformed: inih reports the line */
+        memcpy(name, p + 1, (size_t)n);
+        name[n] = '\0';
+        if (!known_section(name)) {
+            ctx->failed = 1;
+            pm_err_set(ctx->err, "%s:%d: unknown section [%s]", ctx->path, ctx->line, name);
+            return NULL;
+        }
+    }
+    return buf;
+}
+
 static int on_key(void *user, const char *section, const char *name, const char *value) {
     load_ctx *ctx = user;
     if (ctx->failed) return 0;
     ctx->failed = 1;
-    if (!name) { /* a section header with no keys still has to exist */
-        if (known_section(section)) {
-            ctx->failed = 0;
-            return 1;
-        }
-        pm_err_set(ctx->err, "%s:%d: unknown section [%s]", ctx->path, ctx->line, section);
-        return 0;
-    }
     for (int i = 0; secret_names[i]; i++) {
         if (!strcasecmp(name, secret_names[i])) {
             pm_err_set(ctx->err, "%s:%d: [%s] %s: secrets are never read from the configuration file; set the "
@@ -224,10 +232,6 @@ static int on_key(void *user, const char *section, const char *name, const char 
     }
     if (!*section) {
         pm_err_set(ctx->err, "%s:%d: key '%s' is outside any section", ctx->path, ctx->line, name);
-        return 0;
-    }
-    if (!known_section(section)) {
-        pm_err_set(ctx->err, "%s:%d: unknown section [%s]", ctx->path, ctx->line, section);
         return 0;
     }
     for (int i = 0; i < NKEYS; i++) {
