@@ -113,6 +113,7 @@ static int cmp_ask(const void *a, const void *b) { return cmp_bid(b, a); }
 
 static int load_side(pm_book_side *s, pm_level *lv, size_t n) {
     side_clear(s);
+    if (n == 0) return 0;
     for (size_t i = 0; i < n; i++)
         if (lv[i].px < 0 || lv[i].px > PM_PX_ONE || lv[i].qty <= 0) return -1;
     qsort(lv, n, sizeof *lv, s->kind == PM_BID ? cmp_bid : cmp_ask);

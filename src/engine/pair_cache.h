@@ -60,10 +60,10 @@ typedef struct pm_pair_leg {
 
 typedef struct pm_pair_cache pm_pair_cache;
 
-/* Building. add() copies what it needs from the row; rows that cannot be traded (missing
- * ticker or token ids, over-long ids) are skipped and counted, with the reason in err and a
- * return of 1; duplicates of a pair id are an error. finish() builds the indexes; no add()
- * after it. */
+/* Building. add() copies what it needs from the row; rows that cannot be traded (not
+ * approved, missing ticker or token ids, over-long ids, unreadable close times) are skipped
+ * and counted, with the reason in err and a return of 1. finish() builds the indexes and
+ * fails on a pair id that appears twice; no add() after it. */
 pm_pair_cache *pm_pair_cache_new(size_t capacity_hint);
 int pm_pair_cache_add(pm_pair_cache *c, const pm_match_row *row, pm_err *err);
 int pm_pair_cache_finish(pm_pair_cache *c, pm_err *err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/db.h"
 #include "store/markets.h"
@@ -256,12 +257,65 @@ static void test_pairs_list(void **state) {
     pm_test_run_free(&r);
 }
 
+static void test_config_check(void **state) {
+    fixture *f = *state;
+    char *key = pm_test_path(f->dir, "kalshi.pem");
+    pm_test_write_file(key, "-----BEGIN PRIVATE KEY-----\n", 0600);
+    char key_env[4200];
+    snprintf(key_env, sizeof key_env, "KALSHI_PRIVATE_KEY_PATH=%s", key);
+    const char *env[] = {"POLY_API_SECRET=very-secret-value-123", key_env, "LLM_API_KEY=", NULL};
+    pm_test_run_result r = pm_test_exec(f->dir, env, getenv("PMARB_BIN"),
+                                        (const char *const[]){"pmarb", "config", "check", "--json", NULL});
+    assert_int_equal(r.status, 0);
+    assert_null(strstr(r.out, "very-secret-value-123"));
+    json_t *doc = parse_json(r.out);
+    json_t *sec = json_object_get(doc, "secrets");
+    assert_string_equal(json_string_value(json_object_get(sec, "POLY_API_SECRET")), "set");
+    assert_string_equal(json_string_value(json_object_get(sec, "KALSHI_PRIVATE_KEY_PATH")), "set");
+    assert_string_equal(json_string_value(json_object_get(sec, "LLM_API_KEY")), "unset");
+    json_t *path = json_object_get(json_object_get(json_object_get(doc, "sections"), "db"), "path");
+    assert_string_equal(json_string_value(json_object_get(path, "value")), "markets.db");
+    assert_string_equal(json_string_value(json_object_get(path, "from")), "default");
+    assert_true(json_is_true(json_object_get(doc, "ok")));
+    json_decref(doc);
+    pm_test_run_free(&r);
+
+    char *ini = pm_test_path(f->dir, "pmarb.ini");
+    pm_test_write_file(ini, "[strategy]\nmin_edge = 0.02\n", 0644);
+    r = pm_test_exec(f->dir, env, getenv("PMARB_BIN"), (const char *const[]){"pmarb", "config", "check", NULL});
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "min_edge                 = 0.02"));
+    assert_non_null(strstr(r.out, "; pmarb.ini:2"));
+    assert_non_null(strstr(r.out, "POLY_API_SECRET          = set"));
+    assert_null(strstr(r.out, "very-secret-value-123"));
+    pm_test_run_free(&r);
+
+    chmod(key, 0644); /* a key file others can read is refused, with the fix */
+    r = pm_test_exec(f->dir, env, getenv("PMARB_BIN"), (const char *const[]){"pmarb", "config", "check", NULL});
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "chmod 600"));
+    pm_test_run_free(&r);
+
+    pm_test_write_file(ini, "[strategy]\nmin_egde = 0.02\n", 0644);
+    r = RUN(f, "config", "check");
+    assert_int_equal(r.status, 2);
+    assert_string_equal(r.err, "pmarb: pmarb.ini:2: unknown key 'min_egde' in [strategy]\n");
+    pm_test_run_free(&r);
+    r = RUN(f, "markets", "list"); /* every command refuses a broken configuration */
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "min_egde"));
+    pm_test_run_free(&r);
+    free(ini);
+    free(key);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_db_migrate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_markets_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pairs_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_config_check, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
