@@ -15,6 +15,7 @@ static const command commands[] = {
     {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
     {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},
     {"pairs", "market matches: `pmarb pairs list [--status S] [--json]`", pm_cmd_pairs},
+    {"kalshi", "Kalshi aids: `pmarb kalshi sign --method M --path P`, `pmarb kalshi bench-auth`", pm_cmd_kalshi},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

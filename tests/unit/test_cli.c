@@ -7,6 +7,9 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +312,65 @@ static void test_config_check(void **state) {
     free(key);
 }
 
+static void test_kalshi_sign(void **state) {
+    fixture *f = *state;
+    EVP_PKEY *key = EVP_RSA_gen(2048);
+    BIO *bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey_traditional(bio, key, NULL, NULL, 0, NULL, NULL);
+    char *data;
+    long len = BIO_get_mem_data(bio, &data);
+    char *pem = strndup(data, (size_t)len);
+    BIO_free(bio);
+    char *path = pm_test_path(f->dir, "k.pem");
+    pm_test_write_file(path, pem, 0600);
+    char key_env[4200];
+    snprintf(key_env, sizeof key_env, "KALSHI_PRIVATE_KEY_PATH=%s", path);
+    const char *env[] = {"KALSHI_API_KEY_ID=a952bcbe-ec3b-4b5b-b8f9-11dae589608c", key_env, NULL};
+    pm_test_run_result r = pm_test_exec(f->dir, env, getenv("PMARB_BIN"),
+                                        (const char *const[]){"pmarb", "kalshi", "sign", "--method", "GET", "--path",
+                                                              "/trade-api/v2/portfolio/balance?x=1", "--timestamp",
+                                                              "1703123456789", NULL});
+    assert_int_equal(r.status, 0);
+    json_t *doc = parse_json(r.out);
+    assert_string_equal(json_string_value(json_object_get(doc, "KALSHI-ACCESS-KEY")), "a952bcbe-ec3b-4b5b-b8f9-11dae589608c");
+    assert_string_equal(json_string_value(json_object_get(doc, "KALSHI-ACCESS-TIMESTAMP")), "1703123456789");
+    const char *sig64 = json_string_value(json_object_get(doc, "KALSHI-ACCESS-SIGNATURE"));
+    unsigned char sig[512];
+    int n = EVP_DecodeBlock(sig, (const unsigned char *)sig64, (int)strlen(sig64));
+    assert_int_equal(n, 258); /* 256 signature bytes; EVP_DecodeBlock counts the two padding bytes */
+    const char *msg = "1703123456789GET/trade-api/v2/portfolio/balance";
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_PKEY_CTX *pctx = NULL;
+    assert_int_equal(EVP_DigestVerifyInit(md, &pctx, EVP_sha256(), NULL, key), 1);
+    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32);
+    assert_int_equal(EVP_DigestVerify(md, sig, 256, (const unsigned char *)msg, strlen(msg)), 1);
+    EVP_MD_CTX_free(md);
+    json_decref(doc);
+    pm_test_run_free(&r);
+    chmod(path, 0640);
+    r = pm_test_exec(f->dir, env, getenv("PMARB_BIN"),
+                     (const char *const[]){"pmarb", "kalshi", "sign", "--method", "GET", "--path", "/x", NULL});
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "chmod 600"));
+    assert_string_equal(r.out, "");
+    pm_test_run_free(&r);
+    r = RUN(f, "kalshi", "sign", "--method", "GET", "--path", "/x");
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH"));
+    pm_test_run_free(&r);
+    r = RUN(f, "kalshi", "bench-auth", "--iterations", "20", "--json");
+    assert_int_equal(r.status, 0);
+    doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "iterations")), 20);
+    assert_true(json_integer_value(json_object_get(json_object_get(doc, "prepared_signature"), "p50_ns")) > 0);
+    json_decref(doc);
+    pm_test_run_free(&r);
+    EVP_PKEY_free(key);
+    free(pem);
+    free(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
@@ -316,6 +378,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_markets_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pairs_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kalshi_sign, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
