@@ -9,6 +9,7 @@
 
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/strmap.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +35,6 @@ struct pm_pair_cache {
     table by_ticker, by_token, by_id;
 };
 
-static uint64_t hash_key(const char *s, size_t len) {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    h ^= h >> 29;
-    h *= 0xbf58476d1ce4e5b9ULL;
-    return h ^ (h >> 32);
-}
-
 static int table_init(table *t, size_t entries) {
     size_t cap = 16;
     while (cap < entries * 2) cap <<= 1;
@@ -52,7 +45,7 @@ static int table_init(table *t, size_t entries) {
 
 /* The slot holding key, or the empty slot where it would go. */
 static slot *table_find(const table *t, const char *key, size_t len) {
-    for (size_t i = hash_key(key, len) & t->mask;; i = (i + 1) & t->mask) {
+    for (size_t i = pm_strhash(key, len) & t->mask;; i = (i + 1) & t->mask) {
         slot *s = &t->slots[i];
         if (!s->key || (s->len == len && memcmp(s->key, key, len) == 0)) return s;
     }
