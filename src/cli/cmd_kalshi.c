@@ -7,6 +7,7 @@
 #include "config/secrets.h"
 #include "util/clock.h"
 #include "venue/kalshi/auth.h"
+#include "venue/kalshi/feed.h"
 #include "venue/kalshi/order.h"
 
 #include <getopt.h>
@@ -19,14 +20,18 @@
 
 static const char usage[] =
     "usage: pmarb kalshi sign --method METHOD --path PATH [--timestamp MS]\n"
-    "       pmarb kalshi bench-auth [--iterations N] [--json]\n\n"
+    "       pmarb kalshi bench-auth [--iterations N] [--json]\n"
+    "       pmarb kalshi bench-feed [--messages N] [--markets M] [--json]\n\n"
     "sign: prints {\"KALSHI-ACCESS-KEY\", \"KALSHI-ACCESS-TIMESTAMP\", \"KALSHI-ACCESS-SIGNATURE\"} for\n"
     "  METHOD and PATH (e.g. GET /trade-api/v2/portfolio/balance; a query string is not signed),\n"
     "  using KALSHI_API_KEY_ID and the key file in KALSHI_PRIVATE_KEY_PATH (must be chmod 600).\n"
     "  The timestamp defaults to now, in milliseconds. Nothing is sent.\n"
     "bench-auth: builds N authenticated order requests (default 2000) with a fresh RSA-PSS\n"
     "  signature each, and N with a prepared one, using a throwaway RSA-2048 key; prints the\n"
-    "  per-request cost (p50, p99, mean) of both.\n";
+    "  per-request cost (p50, p99, mean) of both.\n"
+    "bench-feed: runs generated orderbook frames (a snapshot per market, then N deltas, default\n"
+    "  1,000,000, over M markets, default 1000) through the Kalshi feed — parse, sequence check,\n"
+    "  book update — on one core, and prints messages/s and per-message latency.\n";
 
 static int load_auth(kalshi_auth **auth) {
     pm_secrets s;
@@ -173,6 +178,104 @@ static int cmd_bench(int argc, char **argv) {
     return PM_EXIT_OK;
 }
 
+/* Frames for the feed benchmark: realistic shapes, prices walking on a cent grid. */
+static char *bench_frames(int markets, int deltas, size_t **offsets) {
+    size_t cap = (size_t)(markets + deltas) * 400 + 4096, pos = 0; /* frames are under 400 bytes */
+    char *buf = malloc(cap);
+    *offsets = malloc((size_t)(markets + deltas + 1) * sizeof **offsets);
+    uint64_t rng = 88172645463325252ULL;
+    int64_t seq = 1;
+    for (int i = 0; i < markets + deltas; i++) {
+        (*offsets)[i] = pos;
+        if (i < markets) {
+            pos += (size_t)snprintf(buf + pos, cap - pos,
+                                    "{\"type\":\"orderbook_snapshot\",\"sid\":1,\"seq\":%lld,\"msg\":{\"market_ticker\":"
+                                    "\"KXBENCH-%05d\",\"market_id\":\"9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1\",\"yes_dollars_fp\":"
+                                    "[[\"0.4000\",\"300.00\"],[\"0.4100\",\"120.00\"],[\"0.4200\",\"50.00\"]],\"no_dollars_fp\":"
+                                    "[[\"0.5400\",\"20.00\"],[\"0.5500\",\"146.00\"],[\"0.5600\",\"75.00\"]]}}",
+                                    (long long)seq++, i);
+        } else {
+            /* pairs of deltas: +10 at a random level, then −10 at the same level, so the
+             * stream stays consistent however long it runs */
+            static int m, lvl, yes;
+            int add = (i - markets) % 2 == 0;
+            if (add) {
+                rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+                m = (int)(rng % (uint64_t)markets), lvl = (int)((rng >> 20) % 8), yes = (int)((rng >> 30) & 1);
+            }
+            pos += (size_t)snprintf(buf + pos, cap - pos,
+                                    "{\"type\":\"orderbook_delta\",\"sid\":1,\"seq\":%lld,\"msg\":{\"market_ticker\":"
+                                    "\"KXBENCH-%05d\",\"market_id\":\"9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1a1\",\"price_dollars\":"
+                                    "\"0.%02d00\",\"delta_fp\":\"%s\",\"side\":\"%s\",\"ts_ms\":1787838983996}}",
+                                    (long long)seq++, m, (yes ? 36 : 50) + lvl, add ? "10.00" : "-10.00",
+                                    yes ? "yes" : "no");
+        }
+    }
+    (*offsets)[markets + deltas] = pos;
+    return buf;
+}
+
+static int cmd_bench_feed(int argc, char **argv) {
+    int messages = 1000000, markets = 1000, json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if (!strcmp(argv[i], "--messages") && i + 1 < argc) messages = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--markets") && i + 1 < argc) markets = atoi(argv[++i]);
+        else return pm_cli_usage_error("kalshi", "unknown argument '%s'", argv[i]);
+    }
+    if (messages < 100 || messages > 50000000 || markets < 1 || markets > 100000)
+        return pm_cli_usage_error("kalshi", "--messages must be 100..50000000 and --markets 1..100000");
+    char **tickers = calloc((size_t)markets, sizeof *tickers);
+    for (int i = 0; i < markets; i++) {
+        tickers[i] = malloc(24);
+        snprintf(tickers[i], 24, "KXBENCH-%05d", i);
+    }
+    pm_err err;
+    kalshi_feed *f = kalshi_feed_new((const char *const *)tickers, (size_t)markets, 0, &err);
+    for (int i = 0; i < markets; i++) free(tickers[i]);
+    free(tickers);
+    if (!f) return pm_cli_fail("%s", err.msg);
+    kalshi_feed_connected(f, 0);
+    size_t len;
+    while (kalshi_feed_next_command(f, &len)) {
+    }
+    kalshi_feed_result r;
+    const char *sub = "{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":1}}";
+    kalshi_feed_frame(f, sub, strlen(sub), 0, &r);
+    size_t *off;
+    char *frames = bench_frames(markets, messages, &off);
+    int total = markets + messages;
+    int64_t *lat = malloc((size_t)total * sizeof *lat);
+    int64_t start = pm_mono_ns();
+    for (int i = 0; i < total; i++) {
+        int64_t t0 = pm_mono_ns();
+        kalshi_feed_frame(f, frames + off[i], off[i + 1] - off[i], t0, &r);
+        lat[i] = pm_mono_ns() - t0;
+    }
+    int64_t elapsed = pm_mono_ns() - start;
+    kalshi_feed_stats st;
+    kalshi_feed_get_stats(f, &st);
+    kalshi_feed_free(f);
+    free(frames);
+    free(off);
+    figures q = summarize(lat, total);
+    int64_t p999 = lat[(int)((int64_t)total * 999 / 1000)];
+    free(lat);
+    double rate = (double)total * 1e9 / (double)elapsed;
+    if (st.book_updates != (uint64_t)total || st.gaps || st.malformed)
+        return pm_cli_fail("benchmark stream was not applied cleanly (%llu of %d updates, %llu gaps, %llu malformed)",
+                           (unsigned long long)st.book_updates, total, (unsigned long long)st.gaps,
+                           (unsigned long long)st.malformed);
+    if (json)
+        printf("{\"messages\":%d,\"markets\":%d,\"msgs_per_s\":%.0f,\"p50_ns\":%lld,\"p99_ns\":%lld,\"p999_ns\":%lld}\n",
+               total, markets, rate, (long long)q.p50, (long long)q.p99, (long long)p999);
+    else
+        printf("Kalshi feed (parse + seq + book), %d messages over %d markets, one core:\n"
+               "  %.0f messages/s   p50 %lld ns   p99 %lld ns   p99.9 %lld ns\n",
+               total, markets, rate, (long long)q.p50, (long long)q.p99, (long long)p999);
+    return PM_EXIT_OK;
+}
+
 int pm_cmd_kalshi(pm_cli *cli, int argc, char **argv) {
     (void)cli;
     if (pm_cli_wants_help(argc, argv)) {
@@ -181,5 +284,6 @@ int pm_cmd_kalshi(pm_cli *cli, int argc, char **argv) {
     }
     if (argc >= 2 && !strcmp(argv[1], "sign")) return cmd_sign(argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "bench-auth")) return cmd_bench(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "bench-feed")) return cmd_bench_feed(argc - 1, argv + 1);
     return pm_cli_usage_error("kalshi", argc < 2 ? "missing subcommand" : "unknown subcommand '%s'", argv[1]);
 }

@@ -366,6 +366,12 @@ static void test_kalshi_sign(void **state) {
     assert_true(json_integer_value(json_object_get(json_object_get(doc, "prepared_signature"), "p50_ns")) > 0);
     json_decref(doc);
     pm_test_run_free(&r);
+    r = RUN(f, "kalshi", "bench-feed", "--messages", "1000", "--markets", "10", "--json");
+    assert_int_equal(r.status, 0); /* the benchmark itself fails unless every frame applied cleanly */
+    doc = parse_json(r.out);
+    assert_int_equal(json_integer_value(json_object_get(doc, "messages")), 1010);
+    json_decref(doc);
+    pm_test_run_free(&r);
     EVP_PKEY_free(key);
     free(pem);
     free(path);
