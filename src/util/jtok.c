@@ -6,6 +6,7 @@
 #include "util/jtok.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
@@ -138,4 +139,111 @@ int pm_json_int(const pm_json *j, int i, int64_t *out) {
     }
     *out = neg ? -v : v;
     return 0;
+}
+
+int pm_json_parse_alloc(pm_json *j, const char *js, size_t len) {
+    jsmn_parser p;
+    jsmn_init(&p);
+    j->tok = NULL;
+    j->ntok = 0;
+    int n = jsmn_parse(&p, js, len, NULL, 0);
+    if (n == JSMN_ERROR_INVAL) return -2;
+    if (n == JSMN_ERROR_PART || n <= 0) return -3;
+    jsmntok_t *toks = malloc((size_t)n * sizeof *toks);
+    if (!toks) return -1;
+    int rc = pm_json_parse(j, toks, n, js, len);
+    if (rc < 0) {
+        free(toks);
+        j->tok = NULL;
+    }
+    return rc;
+}
+
+void pm_json_release(pm_json *j) {
+    free(j->tok);
+    j->tok = NULL;
+    j->ntok = 0;
+}
+
+static int hex4(const char *p, const char *e, unsigned *out) {
+    if (e - p < 4) return -1;
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = p[k];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int put_utf8(char *out, size_t cap, size_t *o, unsigned cp) {
+    char b[4];
+    int n;
+    if (cp < 0x80) b[0] = (char)cp, n = 1;
+    else if (cp < 0x800) b[0] = (char)(0xC0 | cp >> 6), b[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    else if (cp < 0x10000)
+        b[0] = (char)(0xE0 | cp >> 12), b[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    else
+        b[0] = (char)(0xF0 | cp >> 18), b[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), b[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    if (*o + (size_t)n >= cap) return -1;
+    memcpy(out + *o, b, (size_t)n);
+    *o += (size_t)n;
+    return 0;
+}
+
+int pm_json_unescape(const pm_json *j, int i, char *out, size_t cap) {
+    if (!pm_json_is_str(j, i) || cap == 0) return -1;
+    const char *p = j->js + j->tok[i].start, *e = j->js + j->tok[i].end;
+    size_t o = 0;
+    while (p < e) {
+        if (*p != '\\') {
+            if (o + 1 >= cap) return -1;
+            out[o++] = *p++;
+            continue;
+        }
+        if (++p == e) return -1;
+        char c = *p++;
+        unsigned cp;
+        switch (c) {
+        case '"': case '\\': case '/': cp = (unsigned char)c; break;
+        case 'b': cp = '\b'; break;
+        case 'f': cp = '\f'; break;
+        case 'n': cp = '\n'; break;
+        case 'r': cp = '\r'; break;
+        case 't': cp = '\t'; break;
+        case 'u':
+            if (hex4(p, e, &cp)) return -1;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) { /* a high surrogate needs its low half */
+                unsigned lo;
+                if (e - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, e, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                    return -1;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                p += 6;
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                return -1;
+            }
+            break;
+        default: return -1;
+        }
+        if (put_utf8(out, cap, &o, cp)) return -1;
+    }
+    out[o] = '\0';
+    return (int)o;
+}
+
+char *pm_json_strdup(const pm_json *j, int i) {
+    if (!pm_json_is_str(j, i)) return NULL;
+    size_t cap = (size_t)(j->tok[i].end - j->tok[i].start) + 1; /* unescaping never lengthens */
+    char *s = malloc(cap);
+    if (s && pm_json_unescape(j, i, s, cap) < 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
 }

@@ -24,6 +24,19 @@ typedef struct pm_json {
  * (invalid JSON), -3 (truncated). */
 int pm_json_parse(pm_json *j, jsmntok_t *toks, int cap, const char *js, size_t len);
 
+/* Off the hot path: tokenizes a document of any size into a token array it allocates
+ * (release with pm_json_release). Same results as pm_json_parse. */
+int pm_json_parse_alloc(pm_json *j, const char *js, size_t len);
+void pm_json_release(pm_json *j);
+
+/* Copies string token i into out (cap bytes, NUL-terminated) with its escapes decoded
+ * (\uXXXX and surrogate pairs to UTF-8). Returns the length, or -1 when i is not a string,
+ * an escape is invalid, or out is too small. */
+int pm_json_unescape(const pm_json *j, int i, char *out, size_t cap);
+
+/* Like pm_json_unescape into a new string (caller frees), NULL on failure. */
+char *pm_json_strdup(const pm_json *j, int i);
+
 /* Index of the token after the subtree rooted at i. */
 int pm_json_next(const pm_json *j, int i);
 

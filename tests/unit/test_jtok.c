@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/jtok.h"
@@ -60,11 +61,31 @@ static void test_walk(void **state) {
     assert_int_equal(pm_json_parse(&j, few, 4, s, strlen(s)), -1);
 }
 
+static void test_unescape(void **state) {
+    (void)state;
+    pm_json j;
+    const char *s = "{\"a\":\"line\\nnext \\\"q\\\" \\u00e9 \\ud83d\\ude00 \\/\",\"bad\":\"\\ud83d\",\"n\":1}";
+    assert_true(pm_json_parse_alloc(&j, s, strlen(s)) > 0);
+    char out[64];
+    assert_int_equal(pm_json_unescape(&j, pm_json_key(&j, 0, "a"), out, sizeof out), 23);
+    assert_string_equal(out, "line\nnext \"q\" \xc3\xa9 \xf0\x9f\x98\x80 /");
+    assert_int_equal(pm_json_unescape(&j, pm_json_key(&j, 0, "bad"), out, sizeof out), -1); /* lone surrogate */
+    assert_int_equal(pm_json_unescape(&j, pm_json_key(&j, 0, "n"), out, sizeof out), -1);   /* not a string */
+    assert_int_equal(pm_json_unescape(&j, pm_json_key(&j, 0, "a"), out, 5), -1);             /* too small */
+    char *d = pm_json_strdup(&j, pm_json_key(&j, 0, "a"));
+    assert_string_equal(d, "line\nnext \"q\" \xc3\xa9 \xf0\x9f\x98\x80 /");
+    free(d);
+    pm_json_release(&j);
+    assert_int_equal(pm_json_parse_alloc(&j, "{\"a\":1,}", 8), -2);
+    assert_null(j.tok);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rejects_invalid),
         cmocka_unit_test(test_accepts_valid),
         cmocka_unit_test(test_walk),
+        cmocka_unit_test(test_unescape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
