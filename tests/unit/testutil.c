@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +166,41 @@ char *pm_test_shared_data(const char *relative, size_t *len) {
     free(path);
     if (len) *len = b.len;
     return b.data;
+}
+
+void pm_test_start(pm_test_proc *p, const char *const *args) {
+    const char *bin = getenv("PMARB_BIN");
+    if (!bin) abort();
+    int out[2];
+    if (pipe(out)) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        const char *argv[64] = {bin};
+        for (size_t i = 0; args[i] && i + 2 < 64; i++) argv[i + 1] = args[i];
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    close(out[1]);
+    p->pid = pid;
+    size_t n = 0;
+    char c;
+    while (n + 1 < sizeof p->line && read(out[0], &c, 1) == 1 && c != '\n') p->line[n++] = c;
+    p->line[n] = '\0';
+    close(out[0]);
+    if (n == 0) {
+        fprintf(stderr, "testutil: pmarb %s printed no ready line\n", args[0]);
+        abort();
+    }
+}
+
+int pm_test_stop(pm_test_proc *p) {
+    int status = 0;
+    kill(p->pid, SIGTERM);
+    while (waitpid(p->pid, &status, 0) < 0)
+        if (errno != EINTR) die("waitpid");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

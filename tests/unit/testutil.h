@@ -34,6 +34,15 @@ pm_test_run_result pm_test_exec(const char *cwd, const char *const *env, const c
 pm_test_run_result pm_test_run(const char *cwd, const char *const *env, const char *const *args);
 void pm_test_run_free(pm_test_run_result *r);
 
+/* A background `pmarb <args>` whose first stdout line (the simulator's ready line) has been
+ * read; pm_test_stop sends SIGTERM and waits. */
+typedef struct pm_test_proc {
+    int pid;
+    char line[4096];
+} pm_test_proc;
+void pm_test_start(pm_test_proc *p, const char *const *args);
+int pm_test_stop(pm_test_proc *p); /* the exit status */
+
 /* Path of a file in the source tree ($PMARB_SOURCE_DIR, set by CTest), caller frees. */
 char *pm_test_source_path(const char *relative);
 

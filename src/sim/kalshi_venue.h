@@ -1,0 +1,63 @@
+/* kalshi_venue.h — the simulated Kalshi exchange: series, events and markets of a scenario
+ * with live order books, served under /trade-api/v2 with Kalshi's paths, field names and
+ * fixed-point string formats, and Kalshi's RSA-PSS header check on authenticated endpoints. */
+#ifndef PM_SIM_KALSHI_VENUE_H
+#define PM_SIM_KALSHI_VENUE_H
+
+#include <openssl/evp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/book.h"
+#include "sim/http_server.h"
+
+typedef struct sim_kseries {
+    char ticker[32];
+    char title[96];
+    char fee_type[48];
+    int64_t fee_multiplier; /* scale 6 */
+} sim_kseries;
+
+typedef struct sim_kevent {
+    char ticker[64];
+    char series[32];
+    char title[160];
+    char fee_type_override[48];      /* "" = none */
+    int64_t fee_multiplier_override; /* -1 = none */
+} sim_kevent;
+
+typedef struct sim_kmarket {
+    char ticker[80];
+    char event[64];
+    char title[160];
+    char yes_sub_title[96];
+    char rules_primary[512];
+    char rules_secondary[256];
+    char close_time[32];
+    int active;
+    pm_book book; /* bids: YES bids; asks: YES asks (each one a NO bid at 1 − price) */
+} sim_kmarket;
+
+typedef struct sim_kalshi {
+    sim_kseries *series;
+    sim_kevent *events;
+    sim_kmarket *markets;
+    int nseries, nevents, nmarkets;
+    EVP_PKEY *public_key;   /* NULL: authenticated endpoints answer 401 */
+    char key_id[128];
+    int64_t balance_cents;
+    uint64_t requests, auth_failures;
+} sim_kalshi;
+
+/* The built-in scenario (deterministic for a seed): a few dozen markets over several
+ * events and series, books around a fair value. */
+int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err);
+void sim_kalshi_free(sim_kalshi *k);
+
+/* Accepts requests signed by key_id with this RSA public key (PEM). */
+int sim_kalshi_set_key(sim_kalshi *k, const char *key_id, const char *pem, size_t len, pm_err *err);
+
+/* sim_handler for the Kalshi vhost. */
+void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res);
+
+#endif

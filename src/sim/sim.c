@@ -1,0 +1,85 @@
+/* sim.c — the simulator process: one libwebsockets context, one vhost per simulated venue
+ * (see sim.h). */
+#include "sim/sim.h"
+
+#include "sim/http_server.h"
+#include "sim/kalshi_venue.h"
+
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pm_sim {
+    struct lws_context *ctx;
+    sim_kalshi kalshi;
+    sim_http_server *kalshi_http;
+    char listen[64];
+    int kalshi_port;
+};
+
+static const struct lws_protocols protocols[] = {
+    {"pmarb-sim", sim_http_callback, 0, 65536, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static struct lws_protocols session_protocols[2];
+
+int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
+    *out = NULL;
+    pm_sim *s = calloc(1, sizeof *s);
+    if (!s) return pm_err_set(err, "out of memory");
+    snprintf(s->listen, sizeof s->listen, "%s", opt->listen ? opt->listen : "127.0.0.1");
+    if (sim_kalshi_init(&s->kalshi, opt->seed, err)) goto fail;
+    if (opt->kalshi_public_key) {
+        FILE *f = fopen(opt->kalshi_public_key, "r");
+        char pem[16384];
+        size_t n = f ? fread(pem, 1, sizeof pem - 1, f) : 0;
+        if (f) fclose(f);
+        if (!f || n == 0) {
+            pm_err_set(err, "cannot read --kalshi-public-key %s", opt->kalshi_public_key);
+            goto fail;
+        }
+        pem[n] = '\0';
+        if (sim_kalshi_set_key(&s->kalshi, opt->kalshi_key_id ? opt->kalshi_key_id : "", pem, n, err)) goto fail;
+    }
+    lws_set_log_level(LLL_ERR, NULL);
+    memcpy(session_protocols, protocols, sizeof protocols);
+    session_protocols[0].per_session_data_size = SIM_HTTP_SESSION_SIZE;
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = session_protocols;
+    s->ctx = lws_create_context(&info);
+    if (!s->ctx) {
+        pm_err_set(err, "cannot create the libwebsockets context");
+        goto fail;
+    }
+    s->kalshi_port = opt->kalshi_port;
+    if (sim_http_start(s->ctx, session_protocols, s->listen, &s->kalshi_port, sim_kalshi_handle, &s->kalshi,
+                       &s->kalshi_http, err))
+        goto fail;
+    *out = s;
+    return 0;
+fail:
+    pm_sim_stop(s);
+    return -1;
+}
+
+void pm_sim_ready_line(const pm_sim *s, char *out, size_t cap) {
+    snprintf(out, cap,
+             "{\"kalshi\":{\"rest\":\"http://%s:%d/trade-api/v2\",\"ws\":\"ws://%s:%d/trade-api/ws/v2\"},"
+             "\"markets\":{\"kalshi\":%d}}",
+             s->listen, s->kalshi_port, s->listen, s->kalshi_port, s->kalshi.nmarkets);
+}
+
+void pm_sim_service(pm_sim *s, int timeout_ms) { lws_service(s->ctx, timeout_ms); }
+
+void pm_sim_stop(pm_sim *s) {
+    if (!s) return;
+    if (s->ctx) lws_context_destroy(s->ctx);
+    sim_http_free(s->kalshi_http);
+    sim_kalshi_free(&s->kalshi);
+    free(s);
+}

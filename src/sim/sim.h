@@ -1,0 +1,31 @@
+/* sim.h — `pmarb sim`: the venue simulator process. Serves the simulated Kalshi exchange on
+ * loopback (REST under /trade-api/v2), deterministic for a seed. */
+#ifndef PM_SIM_SIM_H
+#define PM_SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct pm_sim_options {
+    const char *listen;              /* interface address, default 127.0.0.1 */
+    int kalshi_port;                 /* 0 = any free port */
+    uint64_t seed;
+    const char *kalshi_public_key;   /* PEM file of the RSA public key allowed to sign, or NULL */
+    const char *kalshi_key_id;
+} pm_sim_options;
+
+typedef struct pm_sim pm_sim;
+
+int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err);
+
+/* The ready line: {"kalshi":{"rest":"http://…/trade-api/v2","ws":"ws://…/trade-api/ws/v2"}}. */
+void pm_sim_ready_line(const pm_sim *s, char *out, size_t cap);
+
+/* Serves for up to timeout_ms. */
+void pm_sim_service(pm_sim *s, int timeout_ms);
+
+void pm_sim_stop(pm_sim *s);
+
+#endif
