@@ -60,7 +60,7 @@ int pm_cmd_sim(pm_cli *cli, int argc, char **argv) {
     pm_sim_ready_line(s, line, sizeof line);
     printf("%s\n", line);
     fflush(stdout);
-    while (!stop) pm_sim_service(s, 100);
+    while (!stop) pm_sim_service(s, 10);
     pm_sim_stop(s);
     return PM_EXIT_OK;
 }

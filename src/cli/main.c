@@ -13,6 +13,7 @@ typedef struct command {
 static const command commands[] = {
     {"config", "check the configuration: `pmarb config check [--json]`", pm_cmd_config},
     {"sync", "mirror a venue's open markets: `pmarb sync --venue kalshi`", pm_cmd_sync},
+    {"book", "stream a market's top of book: `pmarb book kalshi TICKER`", pm_cmd_book},
     {"sim", "venue simulator on loopback: `pmarb sim [--kalshi-port N] [--seed N]`", pm_cmd_sim},
     {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
     {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},

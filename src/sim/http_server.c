@@ -14,6 +14,7 @@
 struct sim_http_server {
     struct lws_vhost *vhost;
     sim_handler handler;
+    const sim_ws_ops *ws;
     void *user;
 };
 
@@ -26,6 +27,9 @@ typedef struct session {
     unsigned char *out; /* LWS_PRE + response body */
     size_t out_len, out_pos;
     int status;
+    void *ws;           /* the venue's state of a WebSocket connection */
+    char *frame;        /* a WebSocket message being reassembled */
+    size_t frame_len, frame_cap;
 } session;
 
 #define CHUNK 16384
@@ -33,8 +37,13 @@ typedef struct session {
 static void session_reset(session *s) {
     free(s->body);
     free(s->out);
+    free(s->frame);
     memset(s, 0, sizeof *s);
 }
+
+void sim_ws_wake(struct lws *wsi) { lws_callback_on_writable(wsi); }
+
+static sim_http_server *server_of(struct lws *wsi) { return lws_vhost_user(lws_get_vhost(wsi)); }
 
 int sim_request_header(const sim_request *req, const char *name, char *out, size_t cap) {
     char key[128];
@@ -171,6 +180,55 @@ int sim_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
     }
     case LWS_CALLBACK_CLOSED_HTTP:
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+        if (s && !s->ws) session_reset(s);
+        return 0;
+    case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+    case LWS_CALLBACK_ESTABLISHED: {
+        sim_http_server *srv = server_of(wsi);
+        char path[1024] = "";
+        lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI);
+        sim_request req = {"GET", path, "", "", 0, wsi};
+        if (!srv->ws) return -1;
+        if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION) return srv->ws->accept(srv->user, &req) ? -1 : 0;
+        memset(s, 0, sizeof *s);
+        s->ws = srv->ws->open(srv->user, &req);
+        return s->ws ? 0 : -1;
+    }
+    case LWS_CALLBACK_RECEIVE: {
+        if (s->frame_len + len + 1 > s->frame_cap) {
+            size_t cap = (s->frame_len + len + 1) * 2;
+            if (cap > (1u << 20)) return -1; /* no client command is that large */
+            char *grown = realloc(s->frame, cap);
+            if (!grown) return -1;
+            s->frame = grown;
+            s->frame_cap = cap;
+        }
+        memcpy(s->frame + s->frame_len, in, len);
+        s->frame_len += len;
+        s->frame[s->frame_len] = '\0';
+        if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi)) return 0;
+        server_of(wsi)->ws->frame(server_of(wsi)->user, s->ws, s->frame, s->frame_len);
+        s->frame_len = 0;
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    case LWS_CALLBACK_SERVER_WRITEABLE: {
+        sim_http_server *srv = server_of(wsi);
+        size_t n;
+        const char *text = srv->ws->next(srv->user, s->ws, &n);
+        if (!text) return 0;
+        if (n == (size_t)-1) return -1; /* the venue drops this connection */
+        unsigned char *buf = malloc(LWS_PRE + n);
+        if (!buf) return -1;
+        memcpy(buf + LWS_PRE, text, n);
+        int w = lws_write(wsi, buf + LWS_PRE, n, LWS_WRITE_TEXT);
+        free(buf);
+        if (w < (int)n) return -1;
+        lws_callback_on_writable(wsi); /* more may be queued */
+        return 0;
+    }
+    case LWS_CALLBACK_CLOSED:
+        if (s && s->ws) server_of(wsi)->ws->close(server_of(wsi)->user, s->ws);
         if (s) session_reset(s);
         return 0;
     default:
@@ -179,10 +237,11 @@ int sim_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
 }
 
 int sim_http_start(struct lws_context *ctx, const struct lws_protocols *protocols, const char *iface, int *port,
-                   sim_handler handler, void *user, sim_http_server **out, pm_err *err) {
+                   sim_handler handler, const sim_ws_ops *ws, void *user, sim_http_server **out, pm_err *err) {
     sim_http_server *s = calloc(1, sizeof *s);
     if (!s) return pm_err_set(err, "out of memory");
     s->handler = handler;
+    s->ws = ws;
     s->user = user;
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);

@@ -35,12 +35,26 @@ int sim_query_arg(const sim_request *req, const char *name, char *out, size_t ca
 
 typedef void (*sim_handler)(void *user, const sim_request *req, sim_response *res);
 
+/* WebSocket side of a venue: accept checks the handshake before the upgrade (a refusal is an
+ * HTTP error, as a venue answers a bad signature); open returns the connection's state; frames are delivered whole; writable asks for the next frame to
+ * send (NUL-terminated, or NULL when none is queued); close releases the state. */
+typedef struct sim_ws_ops {
+    int (*accept)(void *user, const sim_request *handshake); /* 0 lets the upgrade happen */
+    void *(*open)(void *user, const sim_request *handshake);
+    void (*frame)(void *user, void *conn, const char *text, size_t len);
+    const char *(*next)(void *user, void *conn, size_t *len);
+    void (*close)(void *user, void *conn);
+} sim_ws_ops;
+
+/* Asks lws to call `next` for conn's connection when it can write. */
+void sim_ws_wake(struct lws *wsi);
+
 typedef struct sim_http_server sim_http_server;
 
 /* Creates a vhost listening on iface:*port (0 = any free port; *port gets the one bound),
  * serving with protocols (whose first entry routes to sim_http_callback). */
 int sim_http_start(struct lws_context *ctx, const struct lws_protocols *protocols, const char *iface, int *port,
-                   sim_handler handler, void *user, sim_http_server **out, pm_err *err);
+                   sim_handler handler, const sim_ws_ops *ws, void *user, sim_http_server **out, pm_err *err);
 
 /* The lws callback for HTTP requests; its per-session data size is SIM_HTTP_SESSION_SIZE. */
 int sim_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);

@@ -1,4 +1,5 @@
 /* kalshi_venue.c — the simulated Kalshi exchange (see kalshi_venue.h). */
+#define _GNU_SOURCE /* asprintf */
 #include "sim/kalshi_venue.h"
 
 #include "util/clock.h"
@@ -311,9 +312,12 @@ static void orderbook(const sim_kmarket *m, sim_response *res) {
     respond_json(res, 200, doc);
 }
 
+static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res);
+
 void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
     sim_kalshi *k = user;
     k->requests++;
+    if (!strcmp(req->path, "/admin/faults") && !strcmp(req->method, "POST")) return admin_faults(k, req, res);
     if (strncmp(req->path, PREFIX "/", sizeof PREFIX)) {
         sim_respond_error(res, 404, "not_found", "no such endpoint");
         return;
@@ -375,4 +379,323 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
         return sim_respond_error(res, 404, "not_found", "series not found");
     }
     sim_respond_error(res, 404, "not_found", "no such endpoint");
+}
+
+/* ---- WebSocket: /trade-api/ws/v2 ---------------------------------------------------- */
+
+#define CONN_QUEUE_MAX 8192 /* frames waiting for a slow client before it is dropped */
+
+typedef enum kchannel { CH_BOOK, CH_LIFECYCLE, CH_FILL, CH_ORDERS, CH_UNKNOWN } kchannel;
+static const char *const channel_names[] = {"orderbook_delta", "market_lifecycle_v2", "fill", "user_orders"};
+
+typedef struct ksub {
+    int64_t sid, seq;
+    int skip_next;          /* fault: the next delta skips a seq number */
+    kchannel channel;
+    int use_yes_price;
+    unsigned char *markets; /* CH_BOOK: 1 for each subscribed market index */
+} ksub;
+
+struct sim_kconn {
+    struct lws *wsi;
+    ksub subs[16];
+    int nsubs;
+    char **queue;
+    size_t head, len;
+    int drop;
+    int malformed_next;     /* fault: the next frame is broken JSON */
+    char *sending; /* the frame handed to lws last */
+    sim_kconn *next;
+};
+
+static void enqueue(sim_kconn *c, char *text) {
+    if (!text) return;
+    if (c->malformed_next) { /* replace this frame with broken JSON */
+        c->malformed_next = 0;
+        free(text);
+        text = strdup("{\"type\":\"orderbook_delta\",\"sid\":");
+    }
+    if (c->len == CONN_QUEUE_MAX) { /* a client this slow is cut off, as the venue does */
+        free(text);
+        c->drop = 1;
+    } else {
+        c->queue[(c->head + c->len++) % CONN_QUEUE_MAX] = text;
+    }
+    sim_ws_wake(c->wsi);
+}
+
+static char *dumps(json_t *doc) {
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    return text;
+}
+
+static json_t *levels_json(const pm_book_side *side, int no_side, int yes_scale) {
+    json_t *arr = json_array();
+    for (int i = 0; i < side->n; i++) {
+        pm_px_t px = side->lv[i].px; /* asks hold YES asks: the NO bid is 1 − px */
+        if (no_side && !yes_scale) px = PM_PX_ONE - px;
+        json_t *l = json_array();
+        json_array_append_new(l, dollars(px, 4));
+        json_array_append_new(l, dollars(side->lv[i].qty, 2));
+        json_array_append_new(arr, l);
+    }
+    return arr;
+}
+
+static char *snapshot_frame(const sim_kalshi *k, ksub *s, int m) {
+    const sim_kmarket *mk = &k->markets[m];
+    json_t *msg = json_object(), *doc = json_object();
+    json_object_set_new(msg, "market_ticker", json_string(mk->ticker));
+    json_object_set_new(msg, "market_id", json_string(""));
+    if (mk->book.bid.n) json_object_set_new(msg, "yes_dollars_fp", levels_json(&mk->book.bid, 0, s->use_yes_price));
+    if (mk->book.ask.n) json_object_set_new(msg, "no_dollars_fp", levels_json(&mk->book.ask, 1, s->use_yes_price));
+    json_object_set_new(doc, "type", json_string("orderbook_snapshot"));
+    json_object_set_new(doc, "sid", json_integer(s->sid));
+    json_object_set_new(doc, "seq", json_integer(++s->seq));
+    json_object_set_new(doc, "msg", msg);
+    return dumps(doc);
+}
+
+static char *error_frame(int64_t id, int code, const char *text) {
+    json_t *doc = json_object(), *msg = json_object();
+    json_object_set_new(doc, "type", json_string("error"));
+    json_object_set_new(doc, "id", json_integer(id));
+    json_object_set_new(msg, "code", json_integer(code));
+    json_object_set_new(msg, "msg", json_string(text));
+    json_object_set_new(doc, "msg", msg);
+    return dumps(doc);
+}
+
+static int market_index(const sim_kalshi *k, const char *ticker) {
+    for (int i = 0; i < k->nmarkets; i++)
+        if (!strcmp(k->markets[i].ticker, ticker)) return i;
+    return -1;
+}
+
+static int ws_accept(void *user, const sim_request *handshake) {
+    sim_kalshi *k = user;
+    const char *why;
+    if (strcmp(handshake->path, "/trade-api/ws/v2")) return -1;
+    if (!authenticated(k, handshake, &why)) {
+        k->auth_failures++;
+        return -1;
+    }
+    return 0;
+}
+
+static void *ws_open(void *user, const sim_request *handshake) {
+    sim_kalshi *k = user;
+    sim_kconn *c = calloc(1, sizeof *c);
+    if (!c || !(c->queue = calloc(CONN_QUEUE_MAX, sizeof *c->queue))) {
+        free(c);
+        return NULL;
+    }
+    c->wsi = handshake->wsi;
+    c->next = k->conns;
+    k->conns = c;
+    return c;
+}
+
+static void subscribe_cmd(sim_kalshi *k, sim_kconn *c, int64_t id, json_t *params) {
+    json_t *channels = json_object_get(params, "channels");
+    if (!json_is_array(channels) || json_array_size(channels) == 0) return enqueue(c, error_frame(id, 3, "Channels required"));
+    json_t *tickers = json_object_get(params, "market_tickers");
+    if (!tickers && json_is_string(json_object_get(params, "market_ticker"))) {
+        tickers = json_array();
+        json_array_append(tickers, json_object_get(params, "market_ticker"));
+    } else {
+        json_incref(tickers);
+    }
+    size_t i;
+    json_t *ch;
+    json_array_foreach(channels, i, ch) {
+        kchannel kind = CH_UNKNOWN;
+        for (int n = 0; n < 4; n++)
+            if (json_is_string(ch) && !strcmp(json_string_value(ch), channel_names[n])) kind = (kchannel)n;
+        if (kind == CH_UNKNOWN) {
+            enqueue(c, error_frame(id, 8, "Unknown channel name"));
+            continue;
+        }
+        if (kind == CH_BOOK && (!json_is_array(tickers) || json_array_size(tickers) == 0)) {
+            enqueue(c, error_frame(id, 14, "Market ticker required"));
+            continue;
+        }
+        if (c->nsubs == 16) {
+            enqueue(c, error_frame(id, 1, "Unable to process message"));
+            continue;
+        }
+        ksub *s = &c->subs[c->nsubs];
+        memset(s, 0, sizeof *s);
+        s->sid = ++k->next_sid;
+        s->channel = kind;
+        s->use_yes_price = json_is_true(json_object_get(params, "use_yes_price"));
+        if (kind == CH_BOOK) {
+            s->markets = calloc((size_t)k->nmarkets, 1);
+            size_t t;
+            json_t *tk;
+            int bad = 0;
+            json_array_foreach(tickers, t, tk) {
+                int m = json_is_string(tk) ? market_index(k, json_string_value(tk)) : -1;
+                if (m < 0) bad = 1;
+                else s->markets[m] = 1;
+            }
+            if (bad) {
+                free(s->markets);
+                enqueue(c, error_frame(id, 11, "Invalid parameter: unknown market ticker"));
+                continue;
+            }
+        }
+        c->nsubs++;
+        char *ok = NULL;
+        if (asprintf(&ok, "{\"type\":\"subscribed\",\"id\":%lld,\"msg\":{\"channel\":\"%s\",\"sid\":%lld}}", (long long)id,
+                     channel_names[kind], (long long)s->sid) < 0)
+            ok = NULL;
+        enqueue(c, ok);
+        for (int m = 0; kind == CH_BOOK && m < k->nmarkets; m++)
+            if (s->markets[m]) enqueue(c, snapshot_frame(k, s, m));
+    }
+    json_decref(tickers);
+}
+
+static ksub *sub_of(sim_kconn *c, int64_t sid) {
+    for (int i = 0; i < c->nsubs; i++)
+        if (c->subs[i].sid == sid) return &c->subs[i];
+    return NULL;
+}
+
+static void ws_frame(void *user, void *conn, const char *text, size_t len) {
+    sim_kalshi *k = user;
+    sim_kconn *c = conn;
+    json_error_t e;
+    json_t *doc = json_loadb(text, len, 0, &e);
+    json_t *params = json_object_get(doc, "params");
+    const char *cmd = json_string_value(json_object_get(doc, "cmd"));
+    int64_t id = json_integer_value(json_object_get(doc, "id"));
+    if (!doc || !cmd) enqueue(c, error_frame(id, 1, "Unable to process message"));
+    else if (!strcmp(cmd, "subscribe")) subscribe_cmd(k, c, id, params);
+    else if (!strcmp(cmd, "unsubscribe")) {
+        size_t i;
+        json_t *sid;
+        json_array_foreach(json_object_get(params, "sids"), i, sid) {
+            ksub *s = sub_of(c, json_integer_value(sid));
+            if (!s) {
+                enqueue(c, error_frame(id, 7, "Unknown subscription ID"));
+                continue;
+            }
+            char *out = NULL;
+            if (asprintf(&out, "{\"id\":%lld,\"sid\":%lld,\"seq\":%lld,\"type\":\"unsubscribed\"}", (long long)id,
+                         (long long)s->sid, (long long)++s->seq) < 0)
+                out = NULL;
+            enqueue(c, out);
+            free(s->markets);
+            *s = c->subs[--c->nsubs];
+        }
+    } else if (!strcmp(cmd, "update_subscription") &&
+               !strcmp(json_string_value(json_object_get(params, "action")) ?: "", "get_snapshot")) {
+        ksub *s = sub_of(c, json_integer_value(json_object_get(params, "sid")));
+        if (!s || s->channel != CH_BOOK) enqueue(c, error_frame(id, 7, "Unknown subscription ID"));
+        else
+            for (int m = 0; m < k->nmarkets; m++)
+                if (s->markets[m]) enqueue(c, snapshot_frame(k, s, m));
+    } else {
+        enqueue(c, error_frame(id, 5, "Unknown command"));
+    }
+    json_decref(doc);
+}
+
+static const char *ws_next(void *user, void *conn, size_t *len) {
+    sim_kalshi *k = user;
+    sim_kconn *c = conn;
+    free(c->sending);
+    c->sending = NULL;
+    if (c->drop) {
+        *len = (size_t)-1;
+        return "";
+    }
+    if (!c->len) return NULL;
+    c->sending = c->queue[c->head];
+    c->head = (c->head + 1) % CONN_QUEUE_MAX;
+    c->len--;
+    k->ws_frames_sent++;
+    *len = strlen(c->sending);
+    return c->sending;
+}
+
+static void ws_close(void *user, void *conn) {
+    sim_kalshi *k = user;
+    sim_kconn *c = conn;
+    for (sim_kconn **p = &k->conns; *p; p = &(*p)->next)
+        if (*p == c) {
+            *p = c->next;
+            break;
+        }
+    for (int i = 0; i < c->nsubs; i++) free(c->subs[i].markets);
+    while (c->len) {
+        free(c->queue[c->head]);
+        c->head = (c->head + 1) % CONN_QUEUE_MAX;
+        c->len--;
+    }
+    free(c->sending);
+    free(c->queue);
+    free(c);
+}
+
+const sim_ws_ops sim_kalshi_ws = {ws_accept, ws_open, ws_frame, ws_next, ws_close};
+
+void sim_kalshi_tick(sim_kalshi *k) {
+    if (!k->nmarkets) return;
+    if (!k->rng) k->rng = 0x9E3779B97F4A7C15ULL;
+    int m = (int)(next_rand(&k->rng) % (uint64_t)k->nmarkets);
+    sim_kmarket *mk = &k->markets[m];
+    pm_book_side *side = next_rand(&k->rng) & 1 ? &mk->book.bid : &mk->book.ask;
+    if (!side->n) return;
+    const pm_level *l = &side->lv[next_rand(&k->rng) % side->n];
+    pm_px_t px = l->px;
+    pm_qty_t delta = (pm_qty_t)(1 + next_rand(&k->rng) % 20) * 1000000;
+    if (next_rand(&k->rng) & 1 && l->qty > delta) delta = -delta;
+    if (pm_book_side_add(side, px, delta)) return;
+    int yes = side == &mk->book.bid;
+    for (sim_kconn *c = k->conns; c; c = c->next) {
+        for (int i = 0; i < c->nsubs; i++) {
+            ksub *s = &c->subs[i];
+            if (s->channel != CH_BOOK || !s->markets[m]) continue;
+            if (s->skip_next) {
+                s->seq++;
+                s->skip_next = 0;
+            }
+            pm_px_t wire = yes || s->use_yes_price ? px : PM_PX_ONE - px;
+            char price[PM_FIXED_BUF], qty[PM_FIXED_BUF], *out = NULL;
+            pm_fixed_format(wire, 4, PM_ROUND_FLOOR, price, sizeof price);
+            pm_fixed_format(delta, 2, PM_ROUND_FLOOR, qty, sizeof qty);
+            if (asprintf(&out, "{\"type\":\"orderbook_delta\",\"sid\":%lld,\"seq\":%lld,\"msg\":{\"market_ticker\":\"%s\","
+                         "\"market_id\":\"\",\"price_dollars\":\"%s\",\"delta_fp\":\"%s\",\"side\":\"%s\",\"ts_ms\":%lld}}",
+                         (long long)s->sid, (long long)++s->seq, mk->ticker, price, qty, yes ? "yes" : "no",
+                         (long long)(pm_wall_ns() / 1000000)) < 0)
+                out = NULL;
+            enqueue(c, out);
+        }
+    }
+}
+
+/* POST /admin/faults {"drop_connections":true,"skip_seq":true,"malformed":true}: not a Kalshi
+ * endpoint — the simulator's fault switches. */
+static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res) {
+    json_t *doc = json_loads(req->body, 0, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return sim_respond_error(res, 400, "bad_request", "expected a JSON object");
+    }
+    if (json_is_true(json_object_get(doc, "drop_connections")))
+        for (sim_kconn *c = k->conns; c; c = c->next) {
+            c->drop = 1;
+            sim_ws_wake(c->wsi);
+        }
+    for (sim_kconn *c = k->conns; c; c = c->next) {
+        for (int i = 0; i < c->nsubs; i++)
+            if (json_is_true(json_object_get(doc, "skip_seq")) && c->subs[i].channel == CH_BOOK) c->subs[i].skip_next = 1;
+        if (json_is_true(json_object_get(doc, "malformed"))) c->malformed_next = 1;
+    }
+    json_decref(doc);
+    sim_respondf(res, 200, "{\"ok\":true}");
 }

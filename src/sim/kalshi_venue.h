@@ -38,6 +38,8 @@ typedef struct sim_kmarket {
     pm_book book; /* bids: YES bids; asks: YES asks (each one a NO bid at 1 − price) */
 } sim_kmarket;
 
+typedef struct sim_kconn sim_kconn; /* one WebSocket client */
+
 typedef struct sim_kalshi {
     sim_kseries *series;
     sim_kevent *events;
@@ -47,7 +49,18 @@ typedef struct sim_kalshi {
     char key_id[128];
     int64_t balance_cents;
     uint64_t requests, auth_failures;
+    sim_kconn *conns;       /* open WebSocket connections */
+    int64_t next_sid;
+    uint64_t rng;
+    uint64_t ws_frames_sent;
 } sim_kalshi;
+
+/* WebSocket side, for sim_http_start. */
+extern const sim_ws_ops sim_kalshi_ws;
+
+/* Moves the price process one step: a random level of a random market changes, and every
+ * subscription to that market gets the delta. */
+void sim_kalshi_tick(sim_kalshi *k);
 
 /* The built-in scenario (deterministic for a seed): a few dozen markets over several
  * events and series, books around a fair value. */

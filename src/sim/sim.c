@@ -4,6 +4,7 @@
 
 #include "sim/http_server.h"
 #include "sim/kalshi_venue.h"
+#include "util/clock.h"
 
 #include <libwebsockets.h>
 #include <stdio.h>
@@ -16,7 +17,13 @@ struct pm_sim {
     sim_http_server *kalshi_http;
     char listen[64];
     int kalshi_port;
+    int64_t last_tick_ns;
+    lws_sorted_usec_list_t wake; /* lws_service ignores its timeout: this timer bounds the wait */
 };
+
+static void woken(lws_sorted_usec_list_t *sul) { (void)sul; }
+
+#define SIM_TICK_NS 20000000LL /* 50 price steps a second */
 
 static const struct lws_protocols protocols[] = {
     {"pmarb-sim", sim_http_callback, 0, 65536, 0, NULL, 0},
@@ -57,7 +64,7 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
         goto fail;
     }
     s->kalshi_port = opt->kalshi_port;
-    if (sim_http_start(s->ctx, session_protocols, s->listen, &s->kalshi_port, sim_kalshi_handle, &s->kalshi,
+    if (sim_http_start(s->ctx, session_protocols, s->listen, &s->kalshi_port, sim_kalshi_handle, &sim_kalshi_ws, &s->kalshi,
                        &s->kalshi_http, err))
         goto fail;
     *out = s;
@@ -74,11 +81,23 @@ void pm_sim_ready_line(const pm_sim *s, char *out, size_t cap) {
              s->listen, s->kalshi_port, s->listen, s->kalshi_port, s->kalshi.nmarkets);
 }
 
-void pm_sim_service(pm_sim *s, int timeout_ms) { lws_service(s->ctx, timeout_ms); }
+void pm_sim_service(pm_sim *s, int timeout_ms) {
+    lws_sul_schedule(s->ctx, 0, &s->wake, woken, (lws_usec_t)timeout_ms * 1000);
+    lws_service(s->ctx, 0);
+    int64_t now = pm_mono_ns();
+    while (now - s->last_tick_ns >= SIM_TICK_NS) { /* the price process: one step per tick */
+        sim_kalshi_tick(&s->kalshi);
+        s->last_tick_ns += SIM_TICK_NS;
+        if (now - s->last_tick_ns > 100 * SIM_TICK_NS) s->last_tick_ns = now;
+    }
+}
 
 void pm_sim_stop(pm_sim *s) {
     if (!s) return;
-    if (s->ctx) lws_context_destroy(s->ctx);
+    if (s->ctx) {
+        lws_sul_schedule(s->ctx, 0, &s->wake, woken, LWS_SET_TIMER_USEC_CANCEL);
+        lws_context_destroy(s->ctx);
+    }
     sim_http_free(s->kalshi_http);
     sim_kalshi_free(&s->kalshi);
     free(s);
