@@ -82,7 +82,10 @@ int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
     k->events = calloc(NTEMPLATES, sizeof *k->events);
     k->markets = calloc(NTEMPLATES * 5, sizeof *k->markets);
     if (!k->series || !k->events || !k->markets) return pm_err_set(err, "out of memory");
-    k->balance_cents = 1000000;
+    k->balance = 10000LL * PM_SCALE; /* $10,000 */
+    k->position = calloc(NTEMPLATES * 5, sizeof *k->position);
+    k->fees_paid = calloc(NTEMPLATES * 5, sizeof *k->fees_paid);
+    if (!k->position || !k->fees_paid) return pm_err_set(err, "out of memory");
     for (int t = 0; t < NTEMPLATES; t++) {
         const event_template *e = &templates[t];
         sim_kseries *s = &k->series[k->nseries++];
@@ -116,6 +119,9 @@ int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
 }
 
 void sim_kalshi_free(sim_kalshi *k) {
+    sim_kalshi_orders_free(k);
+    free(k->position);
+    free(k->fees_paid);
     free(k->series);
     free(k->events);
     free(k->markets);
@@ -139,7 +145,7 @@ int sim_kalshi_set_key(sim_kalshi *k, const char *key_id, const char *pem, size_
 
 /* The three KALSHI-ACCESS-* headers: right key, fresh timestamp, valid RSA-PSS signature
  * over timestamp + METHOD + path. */
-static int authenticated(sim_kalshi *k, const sim_request *req, const char **why) {
+int sim_kalshi_authenticated(sim_kalshi *k, const sim_request *req, const char **why) {
     char key[256], ts[64], sig64[2048];
     *why = "missing KALSHI-ACCESS-KEY, KALSHI-ACCESS-TIMESTAMP or KALSHI-ACCESS-SIGNATURE header";
     if (sim_request_header(req, "KALSHI-ACCESS-KEY", key, sizeof key) < 0 ||
@@ -171,7 +177,7 @@ static int authenticated(sim_kalshi *k, const sim_request *req, const char **why
     return ok;
 }
 
-static json_t *dollars(int64_t v, int decimals) {
+json_t *sim_dollars(int64_t v, int decimals) {
     char buf[PM_FIXED_BUF];
     pm_fixed_format(v, decimals, PM_ROUND_FLOOR, buf, sizeof buf);
     return json_string(buf);
@@ -190,10 +196,10 @@ static json_t *market_json(const sim_kmarket *m) {
     json_object_set_new(o, "close_time", json_string(m->close_time));
     json_object_set_new(o, "status", json_string(m->active ? "active" : "closed"));
     const pm_level *bid = pm_book_best(&m->book.bid), *ask = pm_book_best(&m->book.ask);
-    json_object_set_new(o, "yes_bid_dollars", dollars(bid ? bid->px : 0, 4));
-    json_object_set_new(o, "yes_ask_dollars", dollars(ask ? ask->px : PM_PX_ONE, 4));
-    json_object_set_new(o, "no_bid_dollars", dollars(ask ? PM_PX_ONE - ask->px : 0, 4));
-    json_object_set_new(o, "no_ask_dollars", dollars(bid ? PM_PX_ONE - bid->px : PM_PX_ONE, 4));
+    json_object_set_new(o, "yes_bid_dollars", sim_dollars(bid ? bid->px : 0, 4));
+    json_object_set_new(o, "yes_ask_dollars", sim_dollars(ask ? ask->px : PM_PX_ONE, 4));
+    json_object_set_new(o, "no_bid_dollars", sim_dollars(ask ? PM_PX_ONE - ask->px : 0, 4));
+    json_object_set_new(o, "no_ask_dollars", sim_dollars(bid ? PM_PX_ONE - bid->px : PM_PX_ONE, 4));
     json_object_set_new(o, "rules_primary", json_string(m->rules_primary));
     json_object_set_new(o, "rules_secondary", json_string(m->rules_secondary));
     json_object_set_new(o, "price_level_structure", json_string("linear_cent"));
@@ -222,7 +228,7 @@ static json_t *event_json(const sim_kevent *e) {
     return o;
 }
 
-static void respond_json(sim_response *res, int status, json_t *doc) {
+void sim_respond_json(sim_response *res, int status, json_t *doc) {
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(doc);
     res->status = status;
@@ -270,7 +276,7 @@ static void list_markets(sim_kalshi *k, const sim_request *req, sim_response *re
     json_t *doc = json_object();
     json_object_set_new(doc, "markets", arr);
     json_object_set_new(doc, "cursor", cursor_after(next, total));
-    respond_json(res, 200, doc);
+    sim_respond_json(res, 200, doc);
 }
 
 static void list_events(sim_kalshi *k, const sim_request *req, sim_response *res) {
@@ -282,7 +288,7 @@ static void list_events(sim_kalshi *k, const sim_request *req, sim_response *res
     json_t *doc = json_object();
     json_object_set_new(doc, "events", arr);
     json_object_set_new(doc, "cursor", cursor_after(end, k->nevents));
-    respond_json(res, 200, doc);
+    sim_respond_json(res, 200, doc);
 }
 
 static const sim_kmarket *find_market(const sim_kalshi *k, const char *ticker, size_t len) {
@@ -295,21 +301,21 @@ static void orderbook(const sim_kmarket *m, sim_response *res) {
     json_t *yes = json_array(), *no = json_array();
     for (int i = 0; i < m->book.bid.n; i++) { /* ascending: best bid last */
         json_t *l = json_array();
-        json_array_append_new(l, dollars(m->book.bid.lv[i].px, 4));
-        json_array_append_new(l, dollars(m->book.bid.lv[i].qty, 2));
+        json_array_append_new(l, sim_dollars(m->book.bid.lv[i].px, 4));
+        json_array_append_new(l, sim_dollars(m->book.bid.lv[i].qty, 2));
         json_array_append_new(yes, l);
     }
     for (int i = 0; i < m->book.ask.n; i++) { /* asks are stored worst first: NO bids ascending */
         json_t *l = json_array();
-        json_array_append_new(l, dollars(PM_PX_ONE - m->book.ask.lv[i].px, 4));
-        json_array_append_new(l, dollars(m->book.ask.lv[i].qty, 2));
+        json_array_append_new(l, sim_dollars(PM_PX_ONE - m->book.ask.lv[i].px, 4));
+        json_array_append_new(l, sim_dollars(m->book.ask.lv[i].qty, 2));
         json_array_append_new(no, l);
     }
     json_t *fp = json_object(), *doc = json_object();
     json_object_set_new(fp, "yes_dollars", yes);
     json_object_set_new(fp, "no_dollars", no);
     json_object_set_new(doc, "orderbook_fp", fp);
-    respond_json(res, 200, doc);
+    sim_respond_json(res, 200, doc);
 }
 
 static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res);
@@ -325,18 +331,12 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
     const char *p = req->path + strlen(PREFIX);
     if (!strncmp(p, "/portfolio/", 11)) {
         const char *why;
-        if (!authenticated(k, req, &why)) {
+        if (!sim_kalshi_authenticated(k, req, &why)) {
             k->auth_failures++;
             sim_respond_error(res, 401, "authentication_error", why);
             return;
         }
-        if (!strcmp(req->method, "GET") && !strcmp(p, "/portfolio/balance")) {
-            sim_respondf(res, 200, "{\"balance\":%lld,\"balance_dollars\":\"%lld.%02lld\",\"portfolio_value\":0,\"updated_ts\":%lld}",
-                         (long long)k->balance_cents, (long long)(k->balance_cents / 100),
-                         (long long)(k->balance_cents % 100), (long long)(pm_wall_ns() / 1000000000));
-            return;
-        }
-        sim_respond_error(res, 404, "not_found", "this portfolio endpoint is not simulated");
+        sim_kalshi_portfolio(k, req, p, res);
         return;
     }
     if (strcmp(req->method, "GET")) {
@@ -352,7 +352,7 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
         if (!slash) {
             json_t *doc = json_object();
             json_object_set_new(doc, "market", market_json(m));
-            return respond_json(res, 200, doc);
+            return sim_respond_json(res, 200, doc);
         }
         if (!strcmp(slash, "/orderbook")) return orderbook(m, res);
         return sim_respond_error(res, 404, "not_found", "no such endpoint");
@@ -362,7 +362,7 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
             if (strcmp(k->events[i].ticker, p + 8)) continue;
             json_t *doc = json_object();
             json_object_set_new(doc, "event", event_json(&k->events[i]));
-            return respond_json(res, 200, doc);
+            return sim_respond_json(res, 200, doc);
         }
         return sim_respond_error(res, 404, "not_found", "event not found");
     }
@@ -436,8 +436,8 @@ static json_t *levels_json(const pm_book_side *side, int no_side, int yes_scale)
         pm_px_t px = side->lv[i].px; /* asks hold YES asks: the NO bid is 1 − px */
         if (no_side && !yes_scale) px = PM_PX_ONE - px;
         json_t *l = json_array();
-        json_array_append_new(l, dollars(px, 4));
-        json_array_append_new(l, dollars(side->lv[i].qty, 2));
+        json_array_append_new(l, sim_dollars(px, 4));
+        json_array_append_new(l, sim_dollars(side->lv[i].qty, 2));
         json_array_append_new(arr, l);
     }
     return arr;
@@ -477,7 +477,7 @@ static int ws_accept(void *user, const sim_request *handshake) {
     sim_kalshi *k = user;
     const char *why;
     if (strcmp(handshake->path, "/trade-api/ws/v2")) return -1;
-    if (!authenticated(k, handshake, &why)) {
+    if (!sim_kalshi_authenticated(k, handshake, &why)) {
         k->auth_failures++;
         return -1;
     }
@@ -643,19 +643,8 @@ static void ws_close(void *user, void *conn) {
 
 const sim_ws_ops sim_kalshi_ws = {ws_accept, ws_open, ws_frame, ws_next, ws_close};
 
-void sim_kalshi_tick(sim_kalshi *k) {
-    if (!k->nmarkets) return;
-    if (!k->rng) k->rng = 0x9E3779B97F4A7C15ULL;
-    int m = (int)(next_rand(&k->rng) % (uint64_t)k->nmarkets);
-    sim_kmarket *mk = &k->markets[m];
-    pm_book_side *side = next_rand(&k->rng) & 1 ? &mk->book.bid : &mk->book.ask;
-    if (!side->n) return;
-    const pm_level *l = &side->lv[next_rand(&k->rng) % side->n];
-    pm_px_t px = l->px;
-    pm_qty_t delta = (pm_qty_t)(1 + next_rand(&k->rng) % 20) * 1000000;
-    if (next_rand(&k->rng) & 1 && l->qty > delta) delta = -delta;
-    if (pm_book_side_add(side, px, delta)) return;
-    int yes = side == &mk->book.bid;
+void sim_kalshi_publish_delta(sim_kalshi *k, int m, int yes, pm_px_t px, pm_qty_t delta) {
+    const sim_kmarket *mk = &k->markets[m];
     for (sim_kconn *c = k->conns; c; c = c->next) {
         for (int i = 0; i < c->nsubs; i++) {
             ksub *s = &c->subs[i];
@@ -676,6 +665,35 @@ void sim_kalshi_tick(sim_kalshi *k) {
             enqueue(c, out);
         }
     }
+}
+
+void sim_kalshi_push_user(sim_kalshi *k, int fill, json_t *msg) {
+    for (sim_kconn *c = k->conns; c; c = c->next) {
+        for (int i = 0; i < c->nsubs; i++) {
+            if (c->subs[i].channel != (fill ? CH_FILL : CH_ORDERS)) continue;
+            json_t *doc = json_object();
+            json_object_set_new(doc, "type", json_string(fill ? "fill" : "user_order"));
+            json_object_set_new(doc, "sid", json_integer(c->subs[i].sid));
+            json_object_set(doc, "msg", msg);
+            enqueue(c, dumps(doc));
+        }
+    }
+    json_decref(msg);
+}
+
+void sim_kalshi_tick(sim_kalshi *k) {
+    if (!k->nmarkets) return;
+    if (!k->rng) k->rng = 0x9E3779B97F4A7C15ULL;
+    int m = (int)(next_rand(&k->rng) % (uint64_t)k->nmarkets);
+    sim_kmarket *mk = &k->markets[m];
+    pm_book_side *side = next_rand(&k->rng) & 1 ? &mk->book.bid : &mk->book.ask;
+    if (!side->n) return;
+    const pm_level *l = &side->lv[next_rand(&k->rng) % side->n];
+    pm_px_t px = l->px;
+    pm_qty_t delta = (pm_qty_t)(1 + next_rand(&k->rng) % 20) * 1000000;
+    if (next_rand(&k->rng) & 1 && l->qty > delta) delta = -delta;
+    if (pm_book_side_add(side, px, delta)) return;
+    sim_kalshi_publish_delta(k, m, side == &mk->book.bid, px, delta);
 }
 
 /* POST /admin/faults {"drop_connections":true,"skip_seq":true,"malformed":true}: not a Kalshi

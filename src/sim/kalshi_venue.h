@@ -47,9 +47,15 @@ typedef struct sim_kalshi {
     int nseries, nevents, nmarkets;
     EVP_PKEY *public_key;   /* NULL: authenticated endpoints answer 401 */
     char key_id[128];
-    int64_t balance_cents;
     uint64_t requests, auth_failures;
     sim_kconn *conns;       /* open WebSocket connections */
+    struct sim_korder *orders;
+    int norders, caporders;
+    struct sim_kfill *fills;
+    int nfills, capfills;
+    pm_qty_t *position;     /* per market: + YES, − NO contracts */
+    pm_usd_t *fees_paid;    /* per market */
+    int64_t balance;        /* micro-dollars */
     int64_t next_sid;
     uint64_t rng;
     uint64_t ws_frames_sent;
@@ -57,6 +63,17 @@ typedef struct sim_kalshi {
 
 /* WebSocket side, for sim_http_start. */
 extern const sim_ws_ops sim_kalshi_ws;
+
+/* Internals shared by the simulator's Kalshi files. */
+struct json_t;
+int sim_kalshi_authenticated(sim_kalshi *k, const sim_request *req, const char **why);
+struct json_t *sim_dollars(int64_t v, int decimals);
+void sim_respond_json(sim_response *res, int status, struct json_t *doc);
+void sim_kalshi_publish_delta(sim_kalshi *k, int m, int yes, pm_px_t px, pm_qty_t delta);
+void sim_kalshi_push_user(sim_kalshi *k, int fill, struct json_t *msg); /* takes the reference */
+/* The /portfolio endpoints, after authentication (kalshi_orders.c); p is the path after /trade-api/v2. */
+void sim_kalshi_portfolio(sim_kalshi *k, const sim_request *req, const char *p, sim_response *res);
+void sim_kalshi_orders_free(sim_kalshi *k);
 
 /* Moves the price process one step: a random level of a random market changes, and every
  * subscription to that market gets the delta. */

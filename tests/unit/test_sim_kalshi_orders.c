@@ -1,0 +1,166 @@
+/* test_sim_kalshi_orders.c — integration over real sockets: pmarb's Kalshi order client
+ * against `pmarb sim`. An immediate-or-cancel buy fills at the book's price with Kalshi's fee
+ * and the balance drops by exactly cost + fee rounded up to the cent; fill-or-kill does
+ * nothing when the book is too thin; a resting order is found by client_order_id and
+ * cancelled; duplicate ids and off-tick prices are refused. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kalshi_fee.h"
+#include "testutil.h"
+#include "util/log.h"
+#include "util/uuid.h"
+#include "venue/kalshi/trading.h"
+
+#define TICKER "KXINXY-26DEC31-A1" /* series fee multiplier 0.5 */
+
+typedef struct fixture {
+    char *dir, *pub;
+    pm_test_proc sim;
+    kalshi_auth *auth;
+    kalshi_rest rest;
+} fixture;
+
+static int setup(void **state) {
+    pm_log_set_level(PM_LOG_ERROR);
+    fixture *f = calloc(1, sizeof *f);
+    f->dir = pm_test_tmpdir();
+    EVP_PKEY *key = EVP_RSA_gen(2048);
+    BIO *b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PUBKEY(b, key);
+    char *d;
+    long n = BIO_get_mem_data(b, &d);
+    char *pub = strndup(d, (size_t)n);
+    BIO_free(b);
+    f->pub = pm_test_path(f->dir, "k.pub");
+    pm_test_write_file(f->pub, pub, 0644);
+    free(pub);
+    b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL);
+    n = BIO_get_mem_data(b, &d);
+    pm_err err;
+    assert_int_equal(kalshi_auth_new("kid", d, (size_t)n, &f->auth, &err), 0);
+    BIO_free(b);
+    EVP_PKEY_free(key);
+    pm_test_start(&f->sim, (const char *const[]){"sim", "--kalshi-public-key", f->pub, "--kalshi-key-id", "kid", NULL});
+    json_t *ready = json_loads(f->sim.line, 0, NULL);
+    const char *rest = json_string_value(json_object_get(json_object_get(ready, "kalshi"), "rest"));
+    assert_int_equal(kalshi_rest_init(&f->rest, rest, 0, 5000, f->auth, &err), 0);
+    json_decref(ready);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    kalshi_rest_close(&f->rest);
+    assert_int_equal(pm_test_stop(&f->sim), 0);
+    kalshi_auth_free(f->auth);
+    pm_test_rmtree(f->dir);
+    free(f->dir), free(f->pub);
+    free(f);
+    return 0;
+}
+
+/* Best YES ask (from the best NO bid) and its size, read from the venue. */
+static void best_ask(fixture *f, pm_px_t *px, pm_qty_t *qty) {
+    pm_http_response res = {0};
+    pm_err err;
+    assert_int_equal(kalshi_rest_get(&f->rest, "/markets/" TICKER "/orderbook", &res, &err), 0);
+    json_t *doc = json_loads(res.body, 0, NULL);
+    json_t *no = json_object_get(json_object_get(doc, "orderbook_fp"), "no_dollars");
+    json_t *last = json_array_get(no, json_array_size(no) - 1); /* ascending: best NO bid last */
+    const char *p = json_string_value(json_array_get(last, 0)), *q = json_string_value(json_array_get(last, 1));
+    pm_px_t nb;
+    assert_int_equal(pm_px_parse(p, strlen(p), &nb, NULL), 0);
+    assert_int_equal(pm_qty_parse(q, strlen(q), qty, NULL), 0);
+    *px = PM_PX_ONE - nb;
+    json_decref(doc);
+    pm_http_response_free(&res);
+}
+
+static void test_orders(void **state) {
+    fixture *f = *state;
+    pm_err err;
+    pm_usd_t bal0, bal1;
+    assert_int_equal(kalshi_get_balance(&f->rest, &bal0, &err), 0);
+    assert_int_equal(bal0, 10000LL * PM_SCALE);
+
+    /* IOC buy 5 YES at the best ask: fills there, with the 0.5-multiplier taker fee */
+    pm_px_t ask;
+    pm_qty_t size;
+    best_ask(f, &ask, &size);
+    assert_true(size >= 5 * PM_SCALE);
+    char cid[PM_UUID_LEN];
+    pm_uuid_v7(cid);
+    kalshi_order o = {TICKER, PM_SIDE_BUY, PM_OUTCOME_YES, ask, 5 * PM_SCALE, KALSHI_TIF_IOC, cid};
+    kalshi_order_result r;
+    if (kalshi_create_order(&f->rest, &o, &r, &err)) fail_msg("%s", err.msg);
+    assert_int_equal(r.filled, 5 * PM_SCALE);
+    assert_int_equal(r.remaining, 0);
+    assert_int_equal(r.avg_price, ask);
+    pm_usd_t fee = pm_kalshi_fill_fee(PM_KFEE_QUADRATIC, PM_SCALE / 2, 5 * PM_SCALE, ask, 0);
+    assert_int_equal(r.fees, fee);
+    assert_int_equal(kalshi_get_balance(&f->rest, &bal1, &err), 0);
+    assert_int_equal(bal0 - bal1, pm_kalshi_balance_charge(ask * 5 + fee));
+    kalshi_order_result found;
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 1);
+    assert_string_equal(found.status, "executed");
+    assert_string_equal(found.order_id, r.order_id);
+    assert_int_equal(found.filled, 5 * PM_SCALE);
+    assert_int_equal(found.fees, fee);
+
+    /* the same client id again: refused, nothing sent twice */
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "HTTP 409"));
+    assert_int_equal(r.known, 1);
+
+    /* fill-or-kill for more than the book has at that price: nothing fills */
+    best_ask(f, &ask, &size);
+    pm_uuid_v7(cid);
+    o = (kalshi_order){TICKER, PM_SIDE_BUY, PM_OUTCOME_YES, ask, size + 1000 * PM_SCALE, KALSHI_TIF_FOK, cid}; /* ticks add ≤ 20 */
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), 0);
+    assert_int_equal(r.filled, 0);
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 1);
+    assert_string_equal(found.status, "canceled");
+
+    /* a resting buy of NO far from the market, found by client id, then cancelled */
+    pm_uuid_v7(cid);
+    o = (kalshi_order){TICKER, PM_SIDE_BUY, PM_OUTCOME_NO, 50000, 7 * PM_SCALE, KALSHI_TIF_GTC, cid};
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), 0);
+    assert_int_equal(r.filled, 0);
+    assert_int_equal(r.remaining, 7 * PM_SCALE);
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 1);
+    assert_string_equal(found.status, "resting");
+    pm_qty_t reduced;
+    assert_int_equal(kalshi_cancel_order(&f->rest, found.order_id, TICKER, &reduced, &err), 0);
+    assert_int_equal(reduced, 7 * PM_SCALE);
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 1);
+    assert_string_equal(found.status, "canceled");
+    assert_int_equal(kalshi_cancel_order(&f->rest, found.order_id, TICKER, &reduced, &err), -1);
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, "no-such-client-id", &found, &err), 0);
+
+    /* a price off the market's 0.01 grid is refused by the venue */
+    pm_uuid_v7(cid);
+    o = (kalshi_order){TICKER, PM_SIDE_BUY, PM_OUTCOME_YES, 425000, PM_SCALE, KALSHI_TIF_IOC, cid};
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "HTTP 400"));
+    assert_non_null(strstr(err.msg, "invalid_parameters"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_orders, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
