@@ -150,6 +150,8 @@ int pm_ws_new(const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **ou
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    static const lws_retry_bo_t heartbeat = {.secs_since_valid_ping = 15, .secs_since_valid_hangup = 40};
+    info.retry_and_idle_policy = &heartbeat; /* an idle link that stops answering is closed and redialled */
     info.user = w;
     lws_set_log_level(LLL_ERR, NULL);
     if (!allocated || !(w->ctx = lws_create_context(&info))) {

@@ -96,11 +96,21 @@ static const char *method_of(struct lws *wsi) {
     return "OTHER";
 }
 
-/* Runs the handler and writes the status line and headers; the body follows when writable. */
+/* Writes the status line and headers; the body follows when writable. */
+static int send_headers(struct lws *wsi, session *s) {
+    unsigned char hdr[LWS_PRE + 1024], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof hdr - 1;
+    if (lws_add_http_common_headers(wsi, (unsigned)s->status, "application/json", s->out_len, &p, end) ||
+        lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+/* Runs the handler; answers now, or after the delay it asked for. */
 static int dispatch(struct lws *wsi, session *s) {
     sim_http_server *srv = lws_vhost_user(lws_get_vhost(wsi));
     sim_request req = {s->method, s->path, s->query, s->body ? s->body : "", s->body_len, wsi};
-    sim_response res = {0, NULL};
+    sim_response res = {0, NULL, 0};
     srv->handler(srv->user, &req, &res);
     if (!res.body) sim_respond_error(&res, 500, "internal", "simulator produced no response");
     size_t len = strlen(res.body);
@@ -113,12 +123,12 @@ static int dispatch(struct lws *wsi, session *s) {
     free(res.body);
     s->out_len = len;
     s->out_pos = 0;
-    unsigned char hdr[LWS_PRE + 1024], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof hdr - 1;
-    if (lws_add_http_common_headers(wsi, (unsigned)res.status, "application/json", len, &p, end) ||
-        lws_finalize_write_http_header(wsi, start, &p, end))
-        return -1;
-    lws_callback_on_writable(wsi);
-    return 0;
+    s->status = res.status;
+    if (res.delay_ms > 0) {
+        lws_set_timer_usecs(wsi, (lws_usec_t)res.delay_ms * 1000);
+        return 0;
+    }
+    return send_headers(wsi, s);
 }
 
 const size_t SIM_HTTP_SESSION_SIZE = sizeof(session);
@@ -157,6 +167,8 @@ int sim_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         return dispatch(wsi, s);
+    case LWS_CALLBACK_TIMER: /* a delayed response is due */
+        return s->out ? send_headers(wsi, s) : 0;
     case LWS_CALLBACK_HTTP_WRITEABLE: {
         if (!s->out) return 0;
         size_t n = s->out_len - s->out_pos < CHUNK ? s->out_len - s->out_pos : CHUNK;

@@ -23,6 +23,7 @@ typedef struct sim_request {
 typedef struct sim_response {
     int status;
     char *body;           /* malloc'd JSON text, owned by the server after the handler returns */
+    int delay_ms;         /* > 0: the response leaves this much later (a slow venue) */
 } sim_response;
 
 /* Copies request header `name` (case-insensitive, without ':') into out. Returns its length,

@@ -177,6 +177,11 @@ static void create_order(sim_kalshi *k, const sim_request *req, sim_response *re
         json_decref(body);
         return sim_respond_error(res, 400, "invalid_parameters", bad);
     }
+    if (k->faults.reject_orders > 0) {
+        k->faults.reject_orders--;
+        json_decref(body);
+        return sim_respond_error(res, 400, "order_rejected", "rejected by the simulator's fault switch");
+    }
     for (int i = 0; cid && i < k->norders; i++)
         if (!strcmp(k->orders[i].client_id, cid)) {
             json_decref(body);

@@ -322,8 +322,22 @@ static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *re
 
 void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
     sim_kalshi *k = user;
-    k->requests++;
     if (!strcmp(req->path, "/admin/faults") && !strcmp(req->method, "POST")) return admin_faults(k, req, res);
+    if (!strcmp(req->path, "/admin/stats") && !strcmp(req->method, "GET"))
+        return sim_respondf(res, 200, "{\"rest_requests\":%llu,\"order_posts\":%llu,\"auth_failures\":%llu,\"orders\":%d}",
+                            (unsigned long long)k->rest_requests, (unsigned long long)k->order_posts,
+                            (unsigned long long)k->auth_failures, k->norders);
+    k->rest_requests++;
+    if (!strcmp(req->method, "POST") && strstr(req->path, "/portfolio/events/orders")) k->order_posts++;
+    if (k->faults.delay_count > 0) {
+        k->faults.delay_count--;
+        res->delay_ms = k->faults.delay_ms;
+    }
+    if (k->faults.http_count > 0) {
+        k->faults.http_count--;
+        if (k->faults.http_status == 429) return sim_respondf(res, 429, "{\"error\":\"too many requests\"}");
+        return sim_respond_error(res, k->faults.http_status, "internal_error", "injected by the simulator");
+    }
     if (strncmp(req->path, PREFIX "/", sizeof PREFIX)) {
         sim_respond_error(res, 404, "not_found", "no such endpoint");
         return;
@@ -696,14 +710,27 @@ void sim_kalshi_tick(sim_kalshi *k) {
     sim_kalshi_publish_delta(k, m, side == &mk->book.bid, px, delta);
 }
 
-/* POST /admin/faults {"drop_connections":true,"skip_seq":true,"malformed":true}: not a Kalshi
- * endpoint — the simulator's fault switches. */
+/* POST /admin/faults — not a Kalshi endpoint: the simulator's fault switches. Fields (each
+ * optional): "drop_connections", "skip_seq", "malformed" (WebSocket), "http_status" (429 or 5xx
+ * for the next "count" requests), "delay_ms" (for the next "count" responses), "reject_orders"
+ * (the next "count" orders). GET /admin/stats counts what reached the venue. */
 static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
     if (!json_is_object(doc)) {
         json_decref(doc);
         return sim_respond_error(res, 400, "bad_request", "expected a JSON object");
     }
+    int status = (int)json_integer_value(json_object_get(doc, "http_status"));
+    int count = json_is_integer(json_object_get(doc, "count")) ? (int)json_integer_value(json_object_get(doc, "count")) : 1;
+    if (status >= 400 && status <= 599) {
+        k->faults.http_status = status;
+        k->faults.http_count = count;
+    }
+    if (json_integer_value(json_object_get(doc, "delay_ms")) > 0) {
+        k->faults.delay_ms = (int)json_integer_value(json_object_get(doc, "delay_ms"));
+        k->faults.delay_count = count;
+    }
+    if (json_is_true(json_object_get(doc, "reject_orders"))) k->faults.reject_orders = count;
     if (json_is_true(json_object_get(doc, "drop_connections")))
         for (sim_kconn *c = k->conns; c; c = c->next) {
             c->drop = 1;

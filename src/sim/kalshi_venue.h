@@ -47,7 +47,7 @@ typedef struct sim_kalshi {
     int nseries, nevents, nmarkets;
     EVP_PKEY *public_key;   /* NULL: authenticated endpoints answer 401 */
     char key_id[128];
-    uint64_t requests, auth_failures;
+    uint64_t auth_failures;
     sim_kconn *conns;       /* open WebSocket connections */
     struct sim_korder *orders;
     int norders, caporders;
@@ -56,6 +56,12 @@ typedef struct sim_kalshi {
     pm_qty_t *position;     /* per market: + YES, − NO contracts */
     pm_usd_t *fees_paid;    /* per market */
     int64_t balance;        /* micro-dollars */
+    struct {                /* fault switches, set through POST /admin/faults */
+        int http_status, http_count;   /* the next http_count REST requests answer http_status */
+        int delay_ms, delay_count;     /* the next delay_count responses leave delay_ms late */
+        int reject_orders;             /* the next orders are refused */
+    } faults;
+    uint64_t rest_requests, order_posts;
     int64_t next_sid;
     uint64_t rng;
     uint64_t ws_frames_sent;

@@ -58,6 +58,8 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.port = CONTEXT_PORT_NO_LISTEN;
     info.protocols = session_protocols;
+    static const lws_retry_bo_t heartbeat = {.secs_since_valid_ping = 10, .secs_since_valid_hangup = 30};
+    info.retry_and_idle_policy = &heartbeat; /* Kalshi pings every 10 s; a client must answer */
     s->ctx = lws_create_context(&info);
     if (!s->ctx) {
         pm_err_set(err, "cannot create the libwebsockets context");

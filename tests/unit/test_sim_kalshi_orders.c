@@ -158,9 +158,87 @@ static void test_orders(void **state) {
     assert_non_null(strstr(err.msg, "invalid_parameters"));
 }
 
+/* POST /admin/faults on the simulator; GET /admin/stats back as JSON. */
+static json_t *admin(fixture *f, const char *method, const char *what, const char *body) {
+    char url[512];
+    snprintf(url, sizeof url, "%s", f->rest.base);
+    char *cut = strstr(url, "/trade-api");
+    snprintf(cut, sizeof url - (size_t)(cut - url), "/admin/%s", what);
+    pm_http *h;
+    pm_err err;
+    pm_http_response res = {0};
+    assert_int_equal(pm_http_new(5000, &h, &err), 0);
+    assert_int_equal(pm_http_do(h, method, url, NULL, body, &res, &err), 0);
+    assert_int_equal(res.status, 200);
+    json_t *doc = json_loads(res.body, 0, NULL);
+    pm_http_response_free(&res);
+    pm_http_free(h);
+    return doc;
+}
+
+static int64_t stat_of(fixture *f, const char *name) {
+    json_t *st = admin(f, "GET", "stats", NULL);
+    int64_t v = json_integer_value(json_object_get(st, name));
+    json_decref(st);
+    return v;
+}
+
+static void test_faults(void **state) {
+    fixture *f = *state;
+    pm_err err;
+    f->rest.backoff_base_ms = 10; /* keep the test quick: the policy, not the wait, is under test */
+    f->rest.backoff_max_ms = 40;
+
+    /* two 429s then success: a read is retried until it gets through */
+    json_decref(admin(f, "POST", "faults", "{\"http_status\":429,\"count\":2}"));
+    int64_t before = stat_of(f, "rest_requests");
+    pm_http_response res = {0};
+    assert_int_equal(kalshi_rest_get(&f->rest, "/markets?limit=1", &res, &err), 0);
+    assert_int_equal(res.status, 200);
+    assert_int_equal(stat_of(f, "rest_requests") - before, 3);
+
+    /* a 500 on an order POST: reported, never resent; the order did not happen */
+    json_decref(admin(f, "POST", "faults", "{\"http_status\":500,\"count\":1}"));
+    int64_t posts = stat_of(f, "order_posts");
+    char cid[PM_UUID_LEN];
+    pm_uuid_v7(cid);
+    kalshi_order o = {TICKER, PM_SIDE_BUY, PM_OUTCOME_NO, 50000, PM_SCALE, KALSHI_TIF_GTC, cid};
+    kalshi_order_result r;
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "HTTP 500"));
+    assert_int_equal(r.known, 1);
+    assert_int_equal(stat_of(f, "order_posts") - posts, 1);
+    kalshi_order_result found;
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 0);
+
+    /* a slow venue: the POST times out, its fate is unknown, and looking it up (not resending)
+     * shows the venue did take it */
+    kalshi_rest slow;
+    assert_int_equal(kalshi_rest_init(&slow, f->rest.base, 0, 300, f->auth, &err), 0);
+    json_decref(admin(f, "POST", "faults", "{\"delay_ms\":1500,\"count\":1}"));
+    posts = stat_of(f, "order_posts");
+    pm_uuid_v7(cid);
+    o.client_order_id = cid;
+    assert_int_equal(kalshi_create_order(&slow, &o, &r, &err), -1);
+    assert_int_equal(r.known, 0);
+    assert_int_equal(stat_of(f, "order_posts") - posts, 1);
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 1);
+    assert_string_equal(found.status, "resting");
+    kalshi_rest_close(&slow);
+
+    /* a refused order */
+    json_decref(admin(f, "POST", "faults", "{\"reject_orders\":true}"));
+    pm_uuid_v7(cid);
+    o.client_order_id = cid;
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "order_rejected"));
+    pm_http_response_free(&res);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_orders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,10 +232,65 @@ static void test_wrong_key_never_live(void **state) {
     free(pem);
 }
 
+typedef struct own {
+    int fills, orders;
+    pm_qty_t count;
+    pm_px_t price;
+    char status[16];
+} own;
+
+static void on_own(void *user, const kalshi_feed_result *res) {
+    own *o = user;
+    if (res->event == KALSHI_FEED_FILL) {
+        o->fills++;
+        o->count = res->msg->count;
+        o->price = res->msg->price;
+    } else if (res->event == KALSHI_FEED_ORDER) {
+        o->orders++;
+        snprintf(o->status, sizeof o->status, "%.*s", (int)res->msg->status.n, res->msg->status.p);
+    }
+}
+
+static own *watching;
+static int got_fill_and_order(kalshi_ws *ws) {
+    (void)ws;
+    return watching->fills >= 1 && watching->orders >= 1;
+}
+
+static void test_user_channels(void **state) {
+    fixture *f = *state;
+    own seen = {0};
+    watching = &seen;
+    kalshi_ws *ws;
+    pm_err err;
+    assert_int_equal(kalshi_ws_new(f->ws, f->auth, tickers, NT, 1, on_own, &seen, &ws, &err), 0);
+    assert_true(run_until(ws, all_live, 5000));
+    /* buy 2 NO at the best NO ask (1 − best YES bid) through REST; the stream reports it */
+    const pm_book *b = kalshi_feed_book(kalshi_ws_feed(ws), 0);
+    pm_px_t no_ask = PM_PX_ONE - pm_book_best(&b->bid)->px;
+    kalshi_rest rest;
+    assert_int_equal(kalshi_rest_init(&rest, f->rest, 0, 5000, f->auth, &err), 0);
+    char body[512];
+    snprintf(body, sizeof body,
+             "{\"ticker\":\"%s\",\"side\":\"ask\",\"price\":\"0.%02lld00\",\"count\":\"2.00\",\"time_in_force\":"
+             "\"immediate_or_cancel\",\"self_trade_prevention_type\":\"taker_at_cross\",\"client_order_id\":\"c-1\"}",
+             tickers[0], (long long)((PM_PX_ONE - no_ask) / PM_CENT));
+    pm_http_response res = {0};
+    assert_int_equal(kalshi_rest_write(&rest, "POST", "/portfolio/events/orders", body, &res, &err), 0);
+    pm_http_response_free(&res);
+    kalshi_rest_close(&rest);
+    assert_true(run_until(ws, got_fill_and_order, 5000));
+    assert_int_equal(seen.count, 2 * PM_SCALE);
+    assert_int_equal(seen.price, no_ask); /* the NO price, from the fill's YES price */
+    assert_string_equal(seen.status, "executed");
+    kalshi_ws_free(ws);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stream_and_recover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_key_never_live, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_channels, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
