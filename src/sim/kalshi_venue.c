@@ -695,6 +695,23 @@ void sim_kalshi_push_user(sim_kalshi *k, int fill, json_t *msg) {
     json_decref(msg);
 }
 
+/* market_lifecycle_v2 to every lifecycle subscription (they take no market filter). */
+static void publish_lifecycle(sim_kalshi *k, int m, const char *event_type) {
+    for (sim_kconn *c = k->conns; c; c = c->next) {
+        for (int i = 0; i < c->nsubs; i++) {
+            ksub *s = &c->subs[i];
+            if (s->channel != CH_LIFECYCLE) continue;
+            char *out = NULL;
+            if (asprintf(&out, "{\"type\":\"market_lifecycle_v2\",\"sid\":%lld,\"seq\":%lld,\"msg\":{\"market_ticker\":"
+                         "\"%s\",\"event_type\":\"%s\",\"result\":\"yes\",\"determination_ts\":%lld}}",
+                         (long long)s->sid, (long long)++s->seq, k->markets[m].ticker, event_type,
+                         (long long)(pm_wall_ns() / 1000000000)) < 0)
+                out = NULL;
+            enqueue(c, out);
+        }
+    }
+}
+
 void sim_kalshi_tick(sim_kalshi *k) {
     if (!k->nmarkets) return;
     if (!k->rng) k->rng = 0x9E3779B97F4A7C15ULL;
@@ -713,7 +730,8 @@ void sim_kalshi_tick(sim_kalshi *k) {
 /* POST /admin/faults — not a Kalshi endpoint: the simulator's fault switches. Fields (each
  * optional): "drop_connections", "skip_seq", "malformed" (WebSocket), "http_status" (429 or 5xx
  * for the next "count" requests), "delay_ms" (for the next "count" responses), "reject_orders"
- * (the next "count" orders). GET /admin/stats counts what reached the venue. */
+ * (the next "count" orders), "determine_market" (a ticker: it stops trading and a lifecycle event
+ * goes out). GET /admin/stats counts what reached the venue. */
 static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
     if (!json_is_object(doc)) {
@@ -731,6 +749,16 @@ static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *re
         k->faults.delay_count = count;
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) k->faults.reject_orders = count;
+    const char *determine = json_string_value(json_object_get(doc, "determine_market"));
+    if (determine) {
+        int m = market_index(k, determine);
+        if (m < 0) {
+            json_decref(doc);
+            return sim_respond_error(res, 404, "not_found", "market not found");
+        }
+        k->markets[m].active = 0;
+        publish_lifecycle(k, m, "determined");
+    }
     if (json_is_true(json_object_get(doc, "drop_connections")))
         for (sim_kconn *c = k->conns; c; c = c->next) {
             c->drop = 1;

@@ -79,9 +79,9 @@ static int teardown(void **state) {
     return 0;
 }
 
-static void on_event(void *user, const kalshi_feed_result *res) {
+static void on_event(void *user, const pm_event *ev) {
     fixture *f = user;
-    if (res->event == KALSHI_FEED_STALE) f->stale_events++;
+    if (ev->kind == PM_EV_STALE) f->stale_events++;
 }
 
 static int all_live(kalshi_ws *ws) {
@@ -236,18 +236,24 @@ typedef struct own {
     int fills, orders;
     pm_qty_t count;
     pm_px_t price;
-    char status[16];
+    pm_order_state state;
 } own;
 
-static void on_own(void *user, const kalshi_feed_result *res) {
+static void on_own(void *user, const pm_event *ev) {
     own *o = user;
-    if (res->event == KALSHI_FEED_FILL) {
+    assert_int_equal(ev->venue, PM_VENUE_KALSHI);
+    if (ev->kind == PM_EV_FILL) {
         o->fills++;
-        o->count = res->msg->count;
-        o->price = res->msg->price;
-    } else if (res->event == KALSHI_FEED_ORDER) {
+        o->count = ev->qty;
+        o->price = ev->price;
+        assert_int_equal(ev->outcome, PM_OUTCOME_NO);
+        assert_int_equal(ev->trade_id.n, 36);
+        assert_true(ev->is_taker);
+        assert_true(ev->fee > 0);
+    } else if (ev->kind == PM_EV_ORDER) {
         o->orders++;
-        snprintf(o->status, sizeof o->status, "%.*s", (int)res->msg->status.n, res->msg->status.p);
+        o->state = ev->order_state;
+        assert_int_equal(ev->client_order_id.n, 3); /* "c-1" */
     }
 }
 
@@ -282,7 +288,41 @@ static void test_user_channels(void **state) {
     assert_true(run_until(ws, got_fill_and_order, 5000));
     assert_int_equal(seen.count, 2 * PM_SCALE);
     assert_int_equal(seen.price, no_ask); /* the NO price, from the fill's YES price */
-    assert_string_equal(seen.status, "executed");
+    assert_int_equal(seen.state, PM_ORD_EXECUTED);
+    kalshi_ws_free(ws);
+}
+
+typedef struct lifecycle {
+    int market;
+    pm_market_state state;
+    int seen;
+} lifecycle;
+
+static lifecycle *life;
+static void on_life(void *user, const pm_event *ev) {
+    (void)user;
+    if (ev->kind != PM_EV_MARKET) return;
+    life->market = ev->market;
+    life->state = ev->market_state;
+    life->seen++;
+}
+static int life_seen(kalshi_ws *ws) {
+    (void)ws;
+    return life->seen > 0;
+}
+
+static void test_lifecycle(void **state) {
+    fixture *f = *state;
+    lifecycle seen = {-1, PM_MKT_OPEN, 0};
+    life = &seen;
+    kalshi_ws *ws;
+    pm_err err;
+    assert_int_equal(kalshi_ws_new(f->ws, f->auth, tickers, NT, 0, on_life, NULL, &ws, &err), 0);
+    assert_true(run_until(ws, all_live, 5000));
+    fault(f, "{\"determine_market\":\"KXNBACHAMP-27-B0\"}");
+    assert_true(run_until(ws, life_seen, 5000));
+    assert_int_equal(seen.market, 2);
+    assert_int_equal(seen.state, PM_MKT_DETERMINED);
     kalshi_ws_free(ws);
 }
 
@@ -291,6 +331,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_stream_and_recover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_key_never_live, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_channels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

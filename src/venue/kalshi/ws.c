@@ -13,7 +13,7 @@ struct kalshi_ws {
     kalshi_auth *auth;
     char sign_path[512];
     int user_channels;
-    kalshi_ws_event_fn on_event;
+    pm_event_fn on_event;
     void *user;
 };
 
@@ -43,13 +43,76 @@ static void connected(void *user) {
     flush_commands(k);
 }
 
+static pm_str str_of(kalshi_str s) { return (pm_str){s.p, s.n}; }
+
+static int is(kalshi_str s, const char *word) { return s.n == strlen(word) && !memcmp(s.p, word, s.n); }
+
+static pm_market_state market_state_of(kalshi_str type) {
+    if (is(type, "activated")) return PM_MKT_OPEN;
+    if (is(type, "deactivated")) return PM_MKT_PAUSED;
+    if (is(type, "closed")) return PM_MKT_CLOSED;
+    if (is(type, "determined")) return PM_MKT_DETERMINED;
+    if (is(type, "settled")) return PM_MKT_SETTLED;
+    return PM_MKT_CHANGED;
+}
+
+static pm_order_state order_state_of(kalshi_str status) {
+    if (is(status, "resting")) return PM_ORD_RESTING;
+    if (is(status, "canceled")) return PM_ORD_CANCELED;
+    if (is(status, "executed")) return PM_ORD_EXECUTED;
+    return PM_ORD_UNKNOWN;
+}
+
+/* The feed's result in venue-independent terms. */
+static int translate(const kalshi_ws *k, const kalshi_feed_result *r, int64_t now, pm_event *ev) {
+    static const pm_event_kind kinds[] = {
+        [KALSHI_FEED_BOOK] = PM_EV_BOOK, [KALSHI_FEED_STALE] = PM_EV_STALE, [KALSHI_FEED_MARKET] = PM_EV_MARKET,
+        [KALSHI_FEED_FILL] = PM_EV_FILL, [KALSHI_FEED_ORDER] = PM_EV_ORDER, [KALSHI_FEED_FEE] = PM_EV_FEE,
+    };
+    if (r->event == KALSHI_FEED_NONE) return 0;
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kinds[r->event];
+    ev->venue = PM_VENUE_KALSHI;
+    ev->recv_ns = now;
+    ev->market = r->market;
+    ev->fee_multiplier = -1;
+    const kalshi_msg *m = r->msg;
+    if (ev->kind == PM_EV_STALE || !m) return 1;
+    ev->id = str_of(m->ticker);
+    if (ev->kind == PM_EV_BOOK) ev->book = kalshi_feed_book(k->feed, r->market);
+    if (ev->kind == PM_EV_MARKET) {
+        ev->market_state = market_state_of(m->event_type);
+        ev->detail = str_of(m->event_type);
+    }
+    if (ev->kind == PM_EV_FEE) {
+        ev->id = str_of(m->event_ticker);
+        ev->fee_type = str_of(m->fee_type);
+        ev->fee_multiplier = m->fee_multiplier;
+    }
+    if (ev->kind == PM_EV_FILL || ev->kind == PM_EV_ORDER) {
+        ev->order_id = str_of(m->order_id);
+        ev->client_order_id = str_of(m->client_order_id);
+        ev->trade_id = str_of(m->trade_id);
+        ev->order_state = ev->kind == PM_EV_ORDER ? order_state_of(m->status) : PM_ORD_UNKNOWN;
+        ev->outcome = m->outcome;
+        ev->price = m->price;
+        ev->qty = m->count;
+        ev->remaining = m->remaining;
+        ev->fee = m->fee;
+        ev->is_taker = m->is_taker;
+    }
+    return 1;
+}
+
 static void message(void *user, const char *text, size_t len) {
     kalshi_ws *k = user;
     kalshi_feed_result res;
+    int64_t now = pm_mono_ns();
     /* an oversized message was dropped: feeding "" makes the feed count it and resync */
-    kalshi_feed_frame(k->feed, text ? text : "", text ? len : 0, pm_mono_ns(), &res);
+    kalshi_feed_frame(k->feed, text ? text : "", text ? len : 0, now, &res);
     flush_commands(k);
-    if (res.event != KALSHI_FEED_NONE && k->on_event) k->on_event(k->user, &res);
+    pm_event ev;
+    if (k->on_event && translate(k, &res, now, &ev)) k->on_event(k->user, &ev);
 }
 
 static void disconnected(void *user, const char *why) {
@@ -57,13 +120,14 @@ static void disconnected(void *user, const char *why) {
     kalshi_ws *k = user;
     kalshi_feed_disconnected(k->feed);
     if (k->on_event) {
-        kalshi_feed_result res = {KALSHI_FEED_STALE, -1, NULL};
-        k->on_event(k->user, &res);
+        pm_event ev = {.kind = PM_EV_STALE, .venue = PM_VENUE_KALSHI, .recv_ns = pm_mono_ns(), .market = -1,
+                       .fee_multiplier = -1};
+        k->on_event(k->user, &ev);
     }
 }
 
 int kalshi_ws_new(const char *url, kalshi_auth *auth, const char *const *tickers, size_t n, int user_channels,
-                  kalshi_ws_event_fn on_event, void *user, kalshi_ws **out, pm_err *err) {
+                  pm_event_fn on_event, void *user, kalshi_ws **out, pm_err *err) {
     *out = NULL;
     if (!auth) return pm_err_set(err, "the Kalshi WebSocket needs credentials (KALSHI_API_KEY_ID, KALSHI_PRIVATE_KEY_PATH)");
     kalshi_ws *k = calloc(1, sizeof *k);

@@ -4,17 +4,17 @@
 #ifndef PM_VENUE_KALSHI_WS_H
 #define PM_VENUE_KALSHI_WS_H
 
+#include "core/events.h"
 #include "net/ws_client.h"
 #include "venue/kalshi/auth.h"
 #include "venue/kalshi/feed.h"
 
 typedef struct kalshi_ws kalshi_ws;
 
-/* Called on the feed thread for every event of the feed (book changes, lifecycle, fills…). */
-typedef void (*kalshi_ws_event_fn)(void *user, const kalshi_feed_result *res);
-
+/* on_event is called on the feed thread with every venue-independent event (book changes,
+ * staleness, market lifecycle, fee changes, own orders and fills). */
 int kalshi_ws_new(const char *url, kalshi_auth *auth, const char *const *tickers, size_t n, int user_channels,
-                  kalshi_ws_event_fn on_event, void *user, kalshi_ws **out, pm_err *err);
+                  pm_event_fn on_event, void *user, kalshi_ws **out, pm_err *err);
 void kalshi_ws_free(kalshi_ws *k);
 
 /* Runs the socket for up to timeout_ms. */
