@@ -89,6 +89,29 @@ static void best_ask(fixture *f, pm_px_t *px, pm_qty_t *qty) {
     pm_http_response_free(&res);
 }
 
+typedef struct seen_rows {
+    int positions, fills;
+    pm_qty_t position;
+    pm_usd_t fees_paid;
+    kalshi_fill fill;
+} seen_rows;
+
+static int on_position(void *ctx, const kalshi_position *p) {
+    seen_rows *s = ctx;
+    s->positions++;
+    s->position = p->position;
+    s->fees_paid = p->fees_paid;
+    assert_string_equal(p->ticker, TICKER);
+    return 0;
+}
+
+static int on_fill(void *ctx, const kalshi_fill *f) {
+    seen_rows *s = ctx;
+    s->fills++;
+    s->fill = *f;
+    return 0;
+}
+
 static void test_orders(void **state) {
     fixture *f = *state;
     pm_err err;
@@ -119,6 +142,25 @@ static void test_orders(void **state) {
     assert_string_equal(found.order_id, r.order_id);
     assert_int_equal(found.filled, 5 * PM_SCALE);
     assert_int_equal(found.fees, fee);
+
+    /* the venue's position, fill list and book agree */
+    seen_rows rows = {0};
+    assert_int_equal(kalshi_get_positions(&f->rest, on_position, &rows, &err), 0);
+    assert_int_equal(rows.positions, 1);
+    assert_int_equal(rows.position, 5 * PM_SCALE);
+    assert_int_equal(rows.fees_paid, fee);
+    assert_int_equal(kalshi_get_fills(&f->rest, on_fill, &rows, &err), 0);
+    assert_int_equal(rows.fills, 1);
+    assert_int_equal(rows.fill.count, 5 * PM_SCALE);
+    assert_int_equal(rows.fill.price, ask);
+    assert_int_equal(rows.fill.outcome, PM_OUTCOME_YES);
+    assert_int_equal(rows.fill.fee, fee);
+    assert_string_equal(rows.fill.order_id, r.order_id);
+    pm_book book;
+    assert_int_equal(kalshi_get_orderbook(&f->rest, TICKER, &book, &err), 0);
+    assert_int_equal(book.state, PM_BOOK_LIVE);
+    assert_int_equal(book.bid.n, 3);
+    assert_true(pm_book_best(&book.ask)->px >= ask);
 
     /* the same client id again: refused, nothing sent twice */
     assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);

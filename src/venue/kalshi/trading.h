@@ -4,6 +4,7 @@
 #ifndef PM_VENUE_KALSHI_TRADING_H
 #define PM_VENUE_KALSHI_TRADING_H
 
+#include "core/book.h"
 #include "venue/kalshi/order.h"
 #include "venue/kalshi/rest.h"
 
@@ -28,5 +29,28 @@ int kalshi_find_order(kalshi_rest *r, const char *ticker, const char *client_ord
 
 /* GET /portfolio/balance in micro-dollars. */
 int kalshi_get_balance(kalshi_rest *r, pm_usd_t *balance, pm_err *err);
+
+/* GET /markets/{ticker}/orderbook into a book (YES bids; YES asks from NO bids), marked LIVE. */
+int kalshi_get_orderbook(kalshi_rest *r, const char *ticker, pm_book *out, pm_err *err);
+
+typedef struct kalshi_position {
+    char ticker[96];
+    pm_qty_t position;   /* + YES, − NO contracts */
+    pm_usd_t fees_paid;  /* -1 when not reported */
+} kalshi_position;
+
+typedef struct kalshi_fill {
+    char trade_id[64], order_id[64], client_order_id[72], ticker[96];
+    pm_outcome outcome;  /* the outcome bought */
+    pm_px_t price;       /* that outcome's price */
+    pm_qty_t count;
+    pm_usd_t fee;
+    int is_taker;
+} kalshi_fill;
+
+/* Every market position (GET /portfolio/positions) and every fill (GET /portfolio/fills),
+ * following cursors; cb returns 0 to go on. */
+int kalshi_get_positions(kalshi_rest *r, int (*cb)(void *ctx, const kalshi_position *p), void *ctx, pm_err *err);
+int kalshi_get_fills(kalshi_rest *r, int (*cb)(void *ctx, const kalshi_fill *f), void *ctx, pm_err *err);
 
 #endif
