@@ -98,6 +98,10 @@ int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
         snprintf(ev->series, sizeof ev->series, "%s", e->series);
         snprintf(ev->title, sizeof ev->title, "%s", e->title);
         ev->fee_multiplier_override = -1;
+        if (!strcmp(e->event, "KXRECSSNBER-26")) { /* an event whose fees differ from its series' */
+            snprintf(ev->fee_type_override, sizeof ev->fee_type_override, "quadratic_with_maker_fees");
+            ev->fee_multiplier_override = 500000;
+        }
         for (int o = 0; o < 5 && e->outcomes[o]; o++) {
             sim_kmarket *m = &k->markets[k->nmarkets++];
             char code[16];
@@ -183,7 +187,7 @@ json_t *sim_dollars(int64_t v, int decimals) {
     return json_string(buf);
 }
 
-static json_t *market_json(const sim_kmarket *m) {
+static json_t *market_json(const sim_kmarket *m, int with_rules) {
     json_t *o = json_object();
     json_object_set_new(o, "ticker", json_string(m->ticker));
     json_object_set_new(o, "event_ticker", json_string(m->event));
@@ -200,8 +204,10 @@ static json_t *market_json(const sim_kmarket *m) {
     json_object_set_new(o, "yes_ask_dollars", sim_dollars(ask ? ask->px : PM_PX_ONE, 4));
     json_object_set_new(o, "no_bid_dollars", sim_dollars(ask ? PM_PX_ONE - ask->px : 0, 4));
     json_object_set_new(o, "no_ask_dollars", sim_dollars(bid ? PM_PX_ONE - bid->px : PM_PX_ONE, 4));
-    json_object_set_new(o, "rules_primary", json_string(m->rules_primary));
-    json_object_set_new(o, "rules_secondary", json_string(m->rules_secondary));
+    if (with_rules) {
+        json_object_set_new(o, "rules_primary", json_string(m->rules_primary));
+        json_object_set_new(o, "rules_secondary", json_string(m->rules_secondary));
+    }
     json_object_set_new(o, "price_level_structure", json_string("linear_cent"));
     json_t *ranges = json_array(), *r = json_object();
     json_object_set_new(r, "start", json_string("0.0000"));
@@ -270,7 +276,9 @@ static void list_markets(sim_kalshi *k, const sim_request *req, sim_response *re
         if (!status_matches(req, m->active) || (by_event && strcmp(m->event, event))) continue;
         total++;
         if (seen++ < offset || (int)json_array_size(arr) >= limit) continue;
-        json_array_append_new(arr, market_json(m));
+        /* like the real bulk listing at times, one series' markets come without their rules */
+        int with_rules = by_event || strncmp(m->ticker, "KXOSCARPIC", 10);
+        json_array_append_new(arr, market_json(m, with_rules));
         next = seen;
     }
     json_t *doc = json_object();
@@ -365,7 +373,7 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
         if (!m) return sim_respond_error(res, 404, "not_found", "market not found");
         if (!slash) {
             json_t *doc = json_object();
-            json_object_set_new(doc, "market", market_json(m));
+            json_object_set_new(doc, "market", market_json(m, 1));
             return sim_respond_json(res, 200, doc);
         }
         if (!strcmp(slash, "/orderbook")) return orderbook(m, res);

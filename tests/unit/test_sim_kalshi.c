@@ -111,7 +111,8 @@ static void test_sync(void **state) {
     fixture *f = *state;
     pm_test_run_result r = pmarb(f, (const char *const[]){"sync", "--venue", "kalshi", NULL});
     if (r.status) fail_msg("sync failed: %s", r.err);
-    assert_string_equal(r.out, "kalshi: 25 markets (25 new, 0 updated, 0 unchanged), 0 closed; 8 events, 8 series, 2 pages\n");
+    assert_string_equal(r.out, "kalshi: 25 markets (25 new, 0 updated, 0 unchanged), 0 closed; 8 events, 8 series, 2 pages; "
+                               "rules fetched per event for 5\n");
     pm_test_run_free(&r);
     found x = lookup(f, "KXINXY-26DEC31-A1");
     assert_string_equal(x.fee_type, "quadratic");
@@ -122,6 +123,12 @@ static void test_sync(void **state) {
     x = lookup(f, "KXBTCMAXY-26-A0");
     assert_string_equal(x.fee_type, "quadratic_with_maker_fees");
     assert_int_equal(x.fee_multiplier, 1000000);
+    x = lookup(f, "KXRECSSNBER-26-Y0"); /* the event's override beats its series (quadratic, 1) */
+    assert_string_equal(x.fee_type, "quadratic_with_maker_fees");
+    assert_int_equal(x.fee_multiplier, 500000);
+    x = lookup(f, "KXOSCARPIC-27-S3"); /* listed without rules: fetched through its event */
+    assert_string_equal(x.rules, "If Sinners wins Best Picture at the 99th Academy Awards, resolves Yes.\n\n"
+                                 "The market closes early if the outcome is known before the close time.");
 
     /* a market the venue no longer lists is closed by the next complete sync */
     char *path = pm_test_path(f->dir, "markets.db");
@@ -138,7 +145,8 @@ static void test_sync(void **state) {
     free(path);
     r = pmarb(f, (const char *const[]){"sync", "--venue", "kalshi", NULL});
     assert_int_equal(r.status, 0);
-    assert_string_equal(r.out, "kalshi: 25 markets (0 new, 0 updated, 25 unchanged), 1 closed; 8 events, 8 series, 2 pages\n");
+    assert_string_equal(r.out, "kalshi: 25 markets (0 new, 0 updated, 25 unchanged), 1 closed; 8 events, 8 series, 2 pages; "
+                               "rules fetched per event for 5\n");
     pm_test_run_free(&r);
     assert_string_equal(lookup(f, "KXGONE-26").status, "closed");
     assert_string_equal(lookup(f, "KXINXY-26DEC31-A1").status, "active");
