@@ -75,17 +75,21 @@ static int seed_book(pm_book *b, int fair, uint64_t *rng) {
     return pm_book_snapshot(b, bids, 3, asks, 3, pm_mono_ns());
 }
 
-int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
+int sim_kalshi_alloc(sim_kalshi *k, int nseries, int nevents, int nmarkets, pm_err *err) {
     memset(k, 0, sizeof *k);
-    uint64_t rng = seed * 2654435761ULL + 88172645463325252ULL;
-    k->series = calloc(NTEMPLATES, sizeof *k->series);
-    k->events = calloc(NTEMPLATES, sizeof *k->events);
-    k->markets = calloc(NTEMPLATES * 5, sizeof *k->markets);
-    if (!k->series || !k->events || !k->markets) return pm_err_set(err, "out of memory");
+    k->series = calloc((size_t)nseries + 1, sizeof *k->series);
+    k->events = calloc((size_t)nevents + 1, sizeof *k->events);
+    k->markets = calloc((size_t)nmarkets + 1, sizeof *k->markets);
+    k->position = calloc((size_t)nmarkets + 1, sizeof *k->position);
+    k->fees_paid = calloc((size_t)nmarkets + 1, sizeof *k->fees_paid);
     k->balance = 10000LL * PM_SCALE; /* $10,000 */
-    k->position = calloc(NTEMPLATES * 5, sizeof *k->position);
-    k->fees_paid = calloc(NTEMPLATES * 5, sizeof *k->fees_paid);
-    if (!k->position || !k->fees_paid) return pm_err_set(err, "out of memory");
+    if (!k->series || !k->events || !k->markets || !k->position || !k->fees_paid) return pm_err_set(err, "out of memory");
+    return 0;
+}
+
+int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
+    uint64_t rng = seed * 2654435761ULL + 88172645463325252ULL;
+    if (sim_kalshi_alloc(k, NTEMPLATES, NTEMPLATES, NTEMPLATES * 5, err)) return -1;
     for (int t = 0; t < NTEMPLATES; t++) {
         const event_template *e = &templates[t];
         sim_kseries *s = &k->series[k->nseries++];

@@ -90,6 +90,12 @@ void sim_kalshi_tick(sim_kalshi *k);
 int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err);
 void sim_kalshi_free(sim_kalshi *k);
 
+/* Empty state with room for a scenario of this size (used by both scenario sources). */
+int sim_kalshi_alloc(sim_kalshi *k, int nseries, int nevents, int nmarkets, pm_err *err);
+
+/* A scenario from a JSON file instead of the built-in one (format in scenario.c). */
+int sim_kalshi_load_scenario(sim_kalshi *k, const char *path, pm_err *err);
+
 /* Accepts requests signed by key_id with this RSA public key (PEM). */
 int sim_kalshi_set_key(sim_kalshi *k, const char *key_id, const char *pem, size_t len, pm_err *err);
 

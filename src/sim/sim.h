@@ -12,6 +12,7 @@ typedef struct pm_sim_options {
     const char *listen;              /* interface address, default 127.0.0.1 */
     int kalshi_port;                 /* 0 = any free port */
     uint64_t seed;
+    const char *scenario;            /* JSON file (see scenario.c), or NULL for the built-in one */
     const char *kalshi_public_key;   /* PEM file of the RSA public key allowed to sign, or NULL */
     const char *kalshi_key_id;
 } pm_sim_options;

@@ -203,11 +203,53 @@ static void test_portfolio_auth(void **state) {
     free(pem);
 }
 
+static const char scenario[] =
+    "{\"kalshi\": {\"series\": [{\"ticker\": \"KXT\", \"title\": \"Test\", \"fee_type\": \"quadratic\", \"fee_multiplier\": \"0.25\"}],"
+    " \"events\": [{\"ticker\": \"KXT-1\", \"series\": \"KXT\", \"title\": \"Test event\"}],"
+    " \"markets\": [{\"ticker\": \"KXT-1-A\", \"event\": \"KXT-1\", \"title\": \"Will A happen?\", \"rules_primary\": \"A.\","
+    "   \"close_time\": \"2027-01-01T00:00:00Z\", \"yes_bids\": [[\"0.40\", \"100\"], [\"0.39\", \"7.5\"]],"
+    "   \"no_bids\": [[\"0.55\", \"50\"]]},"
+    "  {\"ticker\": \"KXT-1-B\", \"event\": \"KXT-1\", \"title\": \"Will B happen?\", \"rules_primary\": \"B.\","
+    "   \"close_time\": \"2027-01-01T00:00:00Z\"}]}}";
+
+static void test_scenario_file(void **state) {
+    fixture *f = *state;
+    char *path = pm_test_path(f->dir, "scenario.json");
+    pm_test_write_file(path, scenario, 0644);
+    pm_test_proc sim;
+    pm_test_start(&sim, (const char *const[]){"sim", "--scenario", path, NULL});
+    assert_non_null(strstr(sim.line, "\"markets\":{\"kalshi\":2}"));
+    json_t *ready = json_loads(sim.line, 0, NULL);
+    kalshi_rest rest;
+    pm_err err;
+    const char *url = json_string_value(json_object_get(json_object_get(ready, "kalshi"), "rest"));
+    assert_int_equal(kalshi_rest_init(&rest, url, 0, 5000, NULL, &err), 0);
+    pm_http_response res = {0};
+    assert_int_equal(kalshi_rest_get(&rest, "/markets/KXT-1-A/orderbook", &res, &err), 0);
+    assert_string_equal(res.body, "{\"orderbook_fp\":{\"yes_dollars\":[[\"0.3900\",\"7.50\"],[\"0.4000\",\"100.00\"]],"
+                                  "\"no_dollars\":[[\"0.5500\",\"50.00\"]]}}");
+    assert_int_equal(kalshi_rest_get(&rest, "/series/KXT", &res, &err), 0);
+    assert_non_null(strstr(res.body, "\"fee_multiplier\":0.25"));
+    pm_http_response_free(&res);
+    kalshi_rest_close(&rest);
+    json_decref(ready);
+    assert_int_equal(pm_test_stop(&sim), 0);
+
+    /* a broken scenario is refused, naming the entry */
+    pm_test_write_file(path, "{\"kalshi\": {\"series\": [], \"events\": [], \"markets\": [{\"ticker\": \"X\"}]}}", 0644);
+    pm_test_run_result r = pm_test_exec(f->dir, NULL, getenv("PMARB_BIN"), (const char *const[]){"pmarb", "sim", "--scenario", path, NULL});
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, "kalshi.markets[0]: \"event\" is missing or not a string"));
+    pm_test_run_free(&r);
+    free(path);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_failure_closes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_portfolio_auth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scenario_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,7 @@ pm_test_run_result pm_test_run(const char *cwd, const char *const *env, const ch
 
 pm_test_run_result pm_test_exec(const char *cwd, const char *const *env, const char *program, const char *const *argv) {
     int out_pipe[2], err_pipe[2];
-    if (pipe(out_pipe) || pipe(err_pipe)) die("pipe");
+    if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC)) die("pipe");
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
@@ -172,7 +172,7 @@ void pm_test_start(pm_test_proc *p, const char *const *args) {
     const char *bin = getenv("PMARB_BIN");
     if (!bin) abort();
     int out[2];
-    if (pipe(out)) die("pipe");
+    if (pipe2(out, O_CLOEXEC)) die("pipe");
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
