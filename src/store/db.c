@@ -2,10 +2,12 @@
 #include "store/db.h"
 
 #include "store/migrations.h"
+#include "util/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STMT_CACHE_MAX 64
 
@@ -96,17 +98,26 @@ int pm_db_open(const char *path, int flags, int64_t busy_timeout_ms, pm_db **out
     sqlite3_busy_timeout(db->h, busy_timeout_ms > 0x7fffffff ? 0x7fffffff : (int)busy_timeout_ms);
     char what[64];
     snprintf(what, sizeof what, "configuring database %.40s", path);
-    /* journal_mode returns the mode in effect: anything but "wal" (e.g. a read-only medium) is an error. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        pm_db_fail(db, what, err);
+    /* Switching a new file to WAL can answer BUSY without going through the busy handler
+     * (two processes creating the database at once): retry until the busy timeout. */
+    int64_t deadline = pm_mono_ns() + busy_timeout_ms * 1000000LL;
+    int wal = 0;
+    for (;;) {
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(db->h, "PRAGMA journal_mode=WAL", -1, &st, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) wal = strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
         sqlite3_finalize(st);
+        int busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+        if (rc == SQLITE_ROW || !busy || pm_mono_ns() > deadline) break;
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    if (rc != SQLITE_ROW) {
+        pm_db_fail(db, what, err);
         pm_db_close(db);
         return -1;
     }
-    int wal = strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-    sqlite3_finalize(st);
     if (!wal) {
         pm_err_set(err, "%s: WAL journal mode is not available", what);
         pm_db_close(db);
