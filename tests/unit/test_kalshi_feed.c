@@ -81,7 +81,11 @@ static void test_capture_builds_book(void **state) {
     (void)state;
     connect_and_subscribe();
     assert_int_equal(gold()->state, PM_BOOK_EMPTY);
+    assert_false(kalshi_feed_ready(feed));
     assert_int_equal(demo(0), KALSHI_FEED_NONE); /* subscribed: sid 1 */
+    assert_false(kalshi_feed_ready(feed)); /* the lifecycle subscription is not acknowledged yet */
+    frame("{\"type\":\"subscribed\",\"id\":2,\"msg\":{\"channel\":\"market_lifecycle_v2\",\"sid\":2}}");
+    assert_true(kalshi_feed_ready(feed));
     assert_int_equal(demo(1), KALSHI_FEED_BOOK);  /* snapshot, seq 1 */
     const pm_book *b = gold();
     assert_int_equal(b->state, PM_BOOK_LIVE);

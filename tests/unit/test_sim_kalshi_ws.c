@@ -84,6 +84,8 @@ static void on_event(void *user, const pm_event *ev) {
     if (ev->kind == PM_EV_STALE) f->stale_events++;
 }
 
+static int feed_ready(kalshi_ws *ws) { return kalshi_feed_ready(kalshi_ws_feed(ws)); }
+
 static int all_live(kalshi_ws *ws) {
     for (int i = 0; i < NT; i++)
         if (kalshi_feed_book(kalshi_ws_feed(ws), i)->state != PM_BOOK_LIVE) return 0;
@@ -271,6 +273,7 @@ static void test_user_channels(void **state) {
     pm_err err;
     assert_int_equal(kalshi_ws_new(f->ws, f->auth, tickers, NT, 1, on_own, &seen, &ws, &err), 0);
     assert_true(run_until(ws, all_live, 5000));
+    assert_true(run_until(ws, feed_ready, 5000)); /* the fill and order channels are acknowledged */
     /* buy 2 NO at the best NO ask (1 − best YES bid) through REST; the stream reports it */
     const pm_book *b = kalshi_feed_book(kalshi_ws_feed(ws), 0);
     pm_px_t no_ask = PM_PX_ONE - pm_book_best(&b->bid)->px;

@@ -344,6 +344,16 @@ const char *kalshi_feed_next_command(kalshi_feed *f, size_t *len) {
     return NULL;
 }
 
+int kalshi_feed_ready(const kalshi_feed *f) {
+    int any = 0;
+    for (int s = 0; s < f->nsubs; s++) {
+        if (!f->subs[s].wanted) continue;
+        if (f->subs[s].sid < 0) return 0;
+        any = 1;
+    }
+    return any;
+}
+
 size_t kalshi_feed_count(const kalshi_feed *f) { return f->n; }
 int kalshi_feed_index(const kalshi_feed *f, const char *ticker, size_t len) {
     return (int)pm_strmap_get(&f->index, ticker, len);

@@ -63,6 +63,10 @@ void kalshi_feed_frame(kalshi_feed *f, const char *frame, size_t len, int64_t no
  * call. */
 const char *kalshi_feed_next_command(kalshi_feed *f, size_t *len);
 
+/* 1 when every subscription wanted on this connection has been acknowledged (a sid): only then
+ * do our own fills and order updates reach us, so nothing should trade before. */
+int kalshi_feed_ready(const kalshi_feed *f);
+
 size_t kalshi_feed_count(const kalshi_feed *f);
 int kalshi_feed_index(const kalshi_feed *f, const char *ticker, size_t len); /* -1 unknown */
 const char *kalshi_feed_ticker(const kalshi_feed *f, int market);
