@@ -77,14 +77,6 @@ int pm_cmd_markets(pm_cli *cli, int argc, char **argv) {
         json_decref(ctx.array);
         return pm_cli_fail("%s", err.msg);
     }
-    if (ctx.json) {
-        json_t *doc = json_object();
-        json_object_set_new(doc, "markets", ctx.array);
-        json_object_set_new(doc, "count", json_integer(ctx.count));
-        pm_render_print_json(doc);
-        json_decref(doc);
-    } else {
-        fprintf(stderr, "%d market%s\n", ctx.count, ctx.count == 1 ? "" : "s");
-    }
+    pm_render_list_end(ctx.json, "markets", ctx.array, ctx.count, "market");
     return PM_EXIT_OK;
 }

@@ -83,3 +83,15 @@ int pm_render_print_json(json_t *doc) {
     fputc('\n', stdout);
     return rc;
 }
+
+void pm_render_list_end(int json, const char *key, json_t *array, int count, const char *noun) {
+    if (!json) {
+        fprintf(stderr, "%d %s%s\n", count, noun, count == 1 ? "" : "s");
+        return;
+    }
+    json_t *doc = json_object();
+    json_object_set_new(doc, key, array);
+    json_object_set_new(doc, "count", json_integer(count));
+    pm_render_print_json(doc);
+    json_decref(doc);
+}

@@ -22,6 +22,10 @@ json_t *pm_render_fixed_json(int64_t v);
  * UTF-8 code points; NULL becomes "-". */
 void pm_render_cell(const char *s, size_t width, char *out, size_t n);
 
+/* Ends a listing: with json, prints {"<key>": array, "count": n} on stdout (taking the
+ * array); otherwise "<n> <noun>(s)" on stderr, under the text rows. */
+void pm_render_list_end(int json, const char *key, json_t *array, int count, const char *noun);
+
 /* Prints a JSON document on stdout followed by a newline; returns 0 or -1. */
 int pm_render_print_json(json_t *doc);
 

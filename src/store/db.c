@@ -175,3 +175,13 @@ int pm_db_exec_stmt(pm_db *db, sqlite3_stmt *st, const char *what, pm_err *err) 
     sqlite3_reset(st);
     return 0;
 }
+
+void pm_db_bind_text(sqlite3_stmt *st, int i, const char *s) {
+    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+void pm_db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t unknown) {
+    if (v != unknown) sqlite3_bind_int64(st, i, v);
+    else sqlite3_bind_null(st, i);
+}

@@ -42,6 +42,11 @@ sqlite3_stmt *pm_db_stmt(pm_db *db, const char *sql, pm_err *err);
 /* Steps a statement that returns no rows; -1 with "<what>: <sqlite message>" on failure. */
 int pm_db_exec_stmt(pm_db *db, sqlite3_stmt *st, const char *what, pm_err *err);
 
+/* Binding helpers: text (NULL binds SQL NULL) and an integer that is NULL when it equals
+ * `unknown`. */
+void pm_db_bind_text(sqlite3_stmt *st, int i, const char *s);
+void pm_db_bind_int_or_null(sqlite3_stmt *st, int i, int64_t v, int64_t unknown);
+
 /* Records the SQLite error of the last call on db as "<what>: <message>"; returns -1. */
 int pm_db_fail(pm_db *db, const char *what, pm_err *err);
 

@@ -17,16 +17,6 @@ void pm_market_init(pm_market *m, pm_venue platform) {
     m->fee_rate_bps = -1;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s) {
-    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, i);
-}
-
-static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v) {
-    if (v >= 0) sqlite3_bind_int64(st, i, v);
-    else sqlite3_bind_null(st, i);
-}
-
 /* sha256 over the text a matcher reads; a change means an earlier judgement is stale. */
 static int content_hash(const pm_market *m, char out[65]) {
     const char *parts[] = {m->title, m->description, m->rules, m->close_time};
@@ -88,21 +78,21 @@ static int validate(const pm_market *m, pm_err *err) {
 static void bind_details(sqlite3_stmt *st, const pm_market *m, const char *hash, const char *now) {
     sqlite3_bind_text(st, 2, pm_venue_name(m->platform), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, m->platform_market_id, -1, SQLITE_STATIC);
-    bind_text(st, 4, m->event_id);
-    bind_text(st, 5, m->title);
-    bind_text(st, 6, m->description);
-    bind_text(st, 7, m->rules);
-    bind_text(st, 8, m->status);
-    bind_text(st, 9, m->close_time);
-    bind_text(st, 10, m->outcome_yes_id);
-    bind_text(st, 11, m->outcome_no_id);
-    bind_opt_int(st, 12, m->tick_size);
-    bind_opt_int(st, 13, m->min_order_size);
-    bind_text(st, 14, m->fee_type);
-    bind_opt_int(st, 15, m->fee_multiplier);
-    bind_opt_int(st, 16, m->fee_rate_bps);
+    pm_db_bind_text(st, 4, m->event_id);
+    pm_db_bind_text(st, 5, m->title);
+    pm_db_bind_text(st, 6, m->description);
+    pm_db_bind_text(st, 7, m->rules);
+    pm_db_bind_text(st, 8, m->status);
+    pm_db_bind_text(st, 9, m->close_time);
+    pm_db_bind_text(st, 10, m->outcome_yes_id);
+    pm_db_bind_text(st, 11, m->outcome_no_id);
+    pm_db_bind_int_or_null(st, 12, m->tick_size, -1);
+    pm_db_bind_int_or_null(st, 13, m->min_order_size, -1);
+    pm_db_bind_text(st, 14, m->fee_type);
+    pm_db_bind_int_or_null(st, 15, m->fee_multiplier, -1);
+    pm_db_bind_int_or_null(st, 16, m->fee_rate_bps, -1);
     sqlite3_bind_int(st, 17, m->neg_risk ? 1 : 0);
-    bind_text(st, 18, m->raw_json);
+    pm_db_bind_text(st, 18, m->raw_json);
     sqlite3_bind_text(st, 19, hash, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 20, now, -1, SQLITE_STATIC);
 }
@@ -129,7 +119,7 @@ int pm_store_upsert_market(pm_db *db, pm_market *m, int64_t now_ns, pm_upsert_re
         if (!(st = pm_db_stmt(db, sql_touch, err))) return -1;
         sqlite3_bind_text(st, 1, m->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-        bind_text(st, 3, m->raw_json);
+        pm_db_bind_text(st, 3, m->raw_json);
         return pm_db_exec_stmt(db, st, "updating market", err);
     }
     sqlite3_reset(st);
@@ -220,8 +210,8 @@ static const char sql_list[] =
 int pm_store_list_markets(pm_db *db, int platform, const char *status, pm_market_cb cb, void *ctx, pm_err *err) {
     sqlite3_stmt *st = pm_db_stmt(db, sql_list, err);
     if (!st) return -1;
-    bind_text(st, 1, platform < 0 ? NULL : pm_venue_name((pm_venue)platform));
-    bind_text(st, 2, status);
+    pm_db_bind_text(st, 1, platform < 0 ? NULL : pm_venue_name((pm_venue)platform));
+    pm_db_bind_text(st, 2, status);
     int found;
     return each_row(db, st, cb, ctx, &found, err);
 }

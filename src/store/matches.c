@@ -29,11 +29,6 @@ static int64_t confidence_from_real(double r) {
     return (int64_t)(scaled < 0 ? scaled - 0.5 : scaled + 0.5);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s) {
-    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(st, i);
-}
-
 static const char sql_existing[] =
     "SELECT id, reviewed_by FROM market_matches WHERE kalshi_market_id = ?1 AND polymarket_market_id = ?2";
 
@@ -77,13 +72,13 @@ int pm_store_put_candidate(pm_db *db, const pm_candidate *c, char id_out[PM_UUID
         if (!(st = pm_db_stmt(db, sql_refresh, err))) return -1;
         sqlite3_bind_text(st, 1, id_out, -1, SQLITE_STATIC);
         sqlite3_bind_double(st, 2, confidence_to_real(c->confidence));
-        bind_text(st, 3, c->reason);
+        pm_db_bind_text(st, 3, c->reason);
         sqlite3_bind_text(st, 4, pm_match_status_name(c->status), -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 5, pm_polarity_name(c->polarity), -1, SQLITE_STATIC);
-        bind_text(st, 6, reviewer);
+        pm_db_bind_text(st, 6, reviewer);
         sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-        bind_text(st, 8, c->model);
-        bind_text(st, 9, c->prompt_version);
+        pm_db_bind_text(st, 8, c->model);
+        pm_db_bind_text(st, 9, c->prompt_version);
         if (pm_db_exec_stmt(db, st, "refreshing match candidate", err)) return -1;
         *res = sqlite3_changes(pm_db_handle(db)) ? PM_CANDIDATE_UPDATED : PM_CANDIDATE_UNCHANGED;
         return 0;
@@ -96,13 +91,13 @@ int pm_store_put_candidate(pm_db *db, const pm_candidate *c, char id_out[PM_UUID
     sqlite3_bind_text(st, 2, c->kalshi_market_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, c->polymarket_market_id, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 4, confidence_to_real(c->confidence));
-    bind_text(st, 5, c->reason);
+    pm_db_bind_text(st, 5, c->reason);
     sqlite3_bind_text(st, 6, pm_match_status_name(c->status), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-    bind_text(st, 8, reviewer);
+    pm_db_bind_text(st, 8, reviewer);
     sqlite3_bind_text(st, 9, pm_polarity_name(c->polarity), -1, SQLITE_STATIC);
-    bind_text(st, 10, c->model);
-    bind_text(st, 11, c->prompt_version);
+    pm_db_bind_text(st, 10, c->model);
+    pm_db_bind_text(st, 11, c->prompt_version);
     if (pm_db_exec_stmt(db, st, "inserting match candidate", err)) return -1;
     *res = PM_CANDIDATE_INSERTED;
     return 0;
@@ -125,7 +120,7 @@ int pm_store_review_match(pm_db *db, const char *match_id, pm_match_status statu
     sqlite3_bind_text(st, 2, pm_match_status_name(status), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, reviewer, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    bind_text(st, 5, note);
+    pm_db_bind_text(st, 5, note);
     if (pm_db_exec_stmt(db, st, "reviewing match", err)) return -1;
     if (sqlite3_changes(pm_db_handle(db)) == 0) return pm_err_set(err, "no match with id %s", match_id);
     return 0;
@@ -196,7 +191,7 @@ static int each_match(pm_db *db, sqlite3_stmt *st, pm_match_cb cb, void *ctx, pm
 int pm_store_list_matches(pm_db *db, int status, pm_match_cb cb, void *ctx, pm_err *err) {
     sqlite3_stmt *st = pm_db_stmt(db, sql_list, err);
     if (!st) return -1;
-    bind_text(st, 1, status < 0 ? NULL : pm_match_status_name((pm_match_status)status));
+    pm_db_bind_text(st, 1, status < 0 ? NULL : pm_match_status_name((pm_match_status)status));
     return each_match(db, st, cb, ctx, err);
 }
 

@@ -15,11 +15,6 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s) {
 
 static void bind_str(sqlite3_stmt *st, int i, const char *s) { sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC); }
 
-static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v, int64_t unknown) {
-    if (v != unknown) sqlite3_bind_int64(st, i, v);
-    else sqlite3_bind_null(st, i);
-}
-
 static const char *mode(int live) { return live ? "live" : "paper"; }
 
 static const char sql_opportunity[] =
@@ -45,9 +40,9 @@ static sqlite3_stmt *opportunity(pm_db *db, const pm_rec_opportunity *o, pm_err 
     sqlite3_bind_int64(st, 12, o->kalshi_fee);
     sqlite3_bind_int64(st, 13, o->polymarket_fee);
     sqlite3_bind_int64(st, 14, o->expected_profit);
-    bind_opt_int(st, 15, o->annualized_bps, -1);
-    bind_opt_int(st, 16, o->kalshi_book_age_us, -1);
-    bind_opt_int(st, 17, o->polymarket_book_age_us, -1);
+    pm_db_bind_int_or_null(st, 15, o->annualized_bps, -1);
+    pm_db_bind_int_or_null(st, 16, o->kalshi_book_age_us, -1);
+    pm_db_bind_int_or_null(st, 17, o->polymarket_book_age_us, -1);
     bind_str(st, 18, mode(o->live));
     bind_str(st, 19, o->decision);
     bind_opt(st, 20, o->reason);
@@ -78,7 +73,7 @@ static sqlite3_stmt *order(pm_db *db, const pm_rec_order *o, pm_err *err) {
     bind_str(st, 14, mode(o->live));
     bind_str(st, 15, o->status);
     sqlite3_bind_int64(st, 16, o->created_ns);
-    bind_opt_int(st, 17, o->sent_ns, 0);
+    pm_db_bind_int_or_null(st, 17, o->sent_ns, 0);
     return st;
 }
 
@@ -94,10 +89,10 @@ static sqlite3_stmt *order_update(pm_db *db, const pm_rec_order_update *u, pm_er
     bind_str(st, 2, u->status);
     bind_opt(st, 3, u->venue_order_id);
     sqlite3_bind_int64(st, 4, u->filled_qty);
-    bind_opt_int(st, 5, u->avg_price, -1);
+    pm_db_bind_int_or_null(st, 5, u->avg_price, -1);
     sqlite3_bind_int64(st, 6, u->fee);
     bind_opt(st, 7, u->error);
-    bind_opt_int(st, 8, u->sent_ns, 0);
+    pm_db_bind_int_or_null(st, 8, u->sent_ns, 0);
     sqlite3_bind_int64(st, 9, u->updated_ns);
     return st;
 }

@@ -148,6 +148,16 @@ static void *run(void *arg) {
     return NULL;
 }
 
+/* Releases everything pm_writer_start set up (the thread is not running). */
+static void destroy(pm_writer *w) {
+    pm_db_close(w->db);
+    sem_destroy(&w->wake);
+    pthread_mutex_destroy(&w->done_lock);
+    pthread_cond_destroy(&w->done_cond);
+    free(w->cells);
+    free(w);
+}
+
 int pm_writer_start(const char *db_path, int64_t busy_timeout_ms, size_t capacity, pm_writer **out, pm_err *err) {
     *out = NULL;
     size_t cap = 2;
@@ -174,12 +184,7 @@ int pm_writer_start(const char *db_path, int64_t busy_timeout_ms, size_t capacit
     pthread_cond_init(&w->done_cond, NULL);
     int rc = pthread_create(&w->thread, NULL, run, w);
     if (rc != 0) {
-        pm_db_close(w->db);
-        sem_destroy(&w->wake);
-        pthread_mutex_destroy(&w->done_lock);
-        pthread_cond_destroy(&w->done_cond);
-        free(w->cells);
-        free(w);
+        destroy(w);
         return pm_err_set(err, "starting the writer thread: %s", strerror(rc));
     }
     *out = w;
@@ -225,10 +230,5 @@ void pm_writer_stop(pm_writer *w, pm_writer_stats *final) {
     sem_post(&w->wake);
     pthread_join(w->thread, NULL);
     if (final) pm_writer_get_stats(w, final);
-    pm_db_close(w->db);
-    sem_destroy(&w->wake);
-    pthread_mutex_destroy(&w->done_lock);
-    pthread_cond_destroy(&w->done_cond);
-    free(w->cells);
-    free(w);
+    destroy(w);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "venue/kalshi/auth.h"
 
 static EVP_PKEY *rsa_key;
@@ -27,19 +28,6 @@ static int free_key(void **state) {
     (void)state;
     EVP_PKEY_free(rsa_key);
     return 0;
-}
-
-/* PEM text of the test key: PKCS#8 ("BEGIN PRIVATE KEY") or PKCS#1 ("BEGIN RSA PRIVATE KEY"). */
-static char *pem_of(EVP_PKEY *key, int pkcs1) {
-    BIO *b = BIO_new(BIO_s_mem());
-    int ok = pkcs1 ? PEM_write_bio_PrivateKey_traditional(b, key, NULL, NULL, 0, NULL, NULL)
-                   : PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL);
-    assert_int_equal(ok, 1);
-    char *data;
-    long n = BIO_get_mem_data(b, &data);
-    char *s = strndup(data, (size_t)n);
-    BIO_free(b);
-    return s;
 }
 
 static int verify(const char *message, const char *sig_b64) {
@@ -78,7 +66,7 @@ static void test_message(void **state) {
 }
 
 static void sign_and_verify(int pkcs1) {
-    char *pem = pem_of(rsa_key, pkcs1);
+    char *pem = pm_test_pem(rsa_key, pkcs1 ? PM_TEST_PEM_PKCS1 : PM_TEST_PEM_PKCS8);
     assert_non_null(strstr(pem, pkcs1 ? "BEGIN RSA PRIVATE KEY" : "BEGIN PRIVATE KEY"));
     kalshi_auth *a;
     pm_err err;
@@ -119,18 +107,18 @@ static void test_bad_keys(void **state) {
     assert_null(a);
     assert_non_null(strstr(err.msg, "not a PEM private key"));
     EVP_PKEY *ec = EVP_EC_gen("P-256");
-    char *pem = pem_of(ec, 0);
+    char *pem = pm_test_pem(ec, PM_TEST_PEM_PKCS8);
     assert_int_equal(kalshi_auth_new("id", pem, strlen(pem), &a, &err), -1);
     assert_string_equal(err.msg, "Kalshi private key is not an RSA key");
     free(pem);
     EVP_PKEY_free(ec);
     EVP_PKEY *small = EVP_RSA_gen(1024);
-    pem = pem_of(small, 0);
+    pem = pm_test_pem(small, PM_TEST_PEM_PKCS8);
     assert_int_equal(kalshi_auth_new("id", pem, strlen(pem), &a, &err), -1);
     assert_string_equal(err.msg, "Kalshi RSA key has 1024 bits (2048..8192 supported)");
     free(pem);
     EVP_PKEY_free(small);
-    pem = pem_of(rsa_key, 0);
+    pem = pm_test_pem(rsa_key, PM_TEST_PEM_PKCS8);
     assert_int_equal(kalshi_auth_new("", pem, strlen(pem), &a, &err), -1);
     assert_int_equal(kalshi_auth_new("id with space", pem, strlen(pem), &a, &err), -1);
     free(pem);
@@ -138,7 +126,7 @@ static void test_bad_keys(void **state) {
 
 static void test_presign(void **state) {
     (void)state;
-    char *pem = pem_of(rsa_key, 0);
+    char *pem = pm_test_pem(rsa_key, PM_TEST_PEM_PKCS8);
     kalshi_auth *a;
     pm_err err;
     assert_int_equal(kalshi_auth_new("key-1", pem, strlen(pem), &a, &err), 0);

@@ -16,25 +16,14 @@
 
 #include "testutil.h"
 
-static char *pem(EVP_PKEY *key, int pub) {
-    BIO *b = BIO_new(BIO_s_mem());
-    if (pub) PEM_write_bio_PUBKEY(b, key);
-    else PEM_write_bio_PrivateKey_traditional(b, key, NULL, NULL, 0, NULL, NULL);
-    char *d;
-    long n = BIO_get_mem_data(b, &d);
-    char *s = strndup(d, (size_t)n);
-    BIO_free(b);
-    return s;
-}
-
 static void test_sdk_session(void **state) {
     (void)state;
     char *dir = pm_test_tmpdir(), *pub = pm_test_path(dir, "k.pub"), *priv = pm_test_path(dir, "k.pem");
     EVP_PKEY *key = EVP_RSA_gen(2048);
-    char *text = pem(key, 1);
+    char *text = pm_test_pem(key, PM_TEST_PEM_PUBLIC);
     pm_test_write_file(pub, text, 0644);
     free(text);
-    text = pem(key, 0);
+    text = pm_test_pem(key, PM_TEST_PEM_PKCS1);
     pm_test_write_file(priv, text, 0600);
     free(text);
     pm_test_proc sim;

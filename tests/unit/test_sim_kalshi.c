@@ -27,26 +27,15 @@ typedef struct fixture {
     EVP_PKEY *key;
 } fixture;
 
-static char *pem_text(EVP_PKEY *key, int pub) {
-    BIO *b = BIO_new(BIO_s_mem());
-    if (pub) PEM_write_bio_PUBKEY(b, key);
-    else PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL);
-    char *d;
-    long n = BIO_get_mem_data(b, &d);
-    char *s = strndup(d, (size_t)n);
-    BIO_free(b);
-    return s;
-}
-
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     f->dir = pm_test_tmpdir();
     f->key = EVP_RSA_gen(2048);
     f->pub = pm_test_path(f->dir, "kalshi.pub");
-    char *pub = pem_text(f->key, 1);
+    char *pub = pm_test_pem(f->key, PM_TEST_PEM_PUBLIC);
     pm_test_write_file(f->pub, pub, 0644);
     free(pub);
-    f->priv = pem_text(f->key, 0);
+    f->priv = pm_test_pem(f->key, PM_TEST_PEM_PKCS8);
     pm_test_start(&f->sim, (const char *const[]){"sim", "--seed", "3", "--kalshi-public-key", f->pub, "--kalshi-key-id",
                                                  "key-1", NULL});
     json_t *ready = json_loads(f->sim.line, 0, NULL);
@@ -181,7 +170,7 @@ static void test_portfolio_auth(void **state) {
     kalshi_auth_free(auth);
     /* another key id, or another private key: 401 with Kalshi's error shape, not retried */
     EVP_PKEY *other = EVP_RSA_gen(2048);
-    char *pem = pem_text(other, 0);
+    char *pem = pm_test_pem(other, PM_TEST_PEM_PKCS8);
     assert_int_equal(kalshi_auth_new("key-1", pem, strlen(pem), &auth, &err), 0);
     assert_int_equal(kalshi_rest_init(&rest, f->rest, 0, 5000, auth, &err), 0);
     assert_int_equal(kalshi_rest_get(&rest, "/portfolio/balance", &res, &err), -1);

@@ -35,27 +35,16 @@ typedef struct fixture {
     int stale_events;
 } fixture;
 
-static char *pem_text(EVP_PKEY *key, int pub) {
-    BIO *b = BIO_new(BIO_s_mem());
-    if (pub) PEM_write_bio_PUBKEY(b, key);
-    else PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL);
-    char *d;
-    long n = BIO_get_mem_data(b, &d);
-    char *s = strndup(d, (size_t)n);
-    BIO_free(b);
-    return s;
-}
-
 static int setup(void **state) {
     pm_log_set_level(PM_LOG_ERROR);
     fixture *f = calloc(1, sizeof *f);
     f->dir = pm_test_tmpdir();
     f->key = EVP_RSA_gen(2048);
     f->pub = pm_test_path(f->dir, "k.pub");
-    char *pub = pem_text(f->key, 1);
+    char *pub = pm_test_pem(f->key, PM_TEST_PEM_PUBLIC);
     pm_test_write_file(f->pub, pub, 0644);
     free(pub);
-    f->priv = pem_text(f->key, 0);
+    f->priv = pm_test_pem(f->key, PM_TEST_PEM_PKCS8);
     pm_test_start(&f->sim, (const char *const[]){"sim", "--kalshi-public-key", f->pub, "--kalshi-key-id", "kid", NULL});
     json_t *ready = json_loads(f->sim.line, 0, NULL);
     json_t *k = json_object_get(ready, "kalshi");
@@ -218,7 +207,7 @@ static void test_stream_and_recover(void **state) {
 static void test_wrong_key_never_live(void **state) {
     fixture *f = *state;
     EVP_PKEY *other = EVP_RSA_gen(2048);
-    char *pem = pem_text(other, 0);
+    char *pem = pm_test_pem(other, PM_TEST_PEM_PKCS8);
     kalshi_auth *auth;
     pm_err err;
     assert_int_equal(kalshi_auth_new("kid", pem, strlen(pem), &auth, &err), 0);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
+#include <openssl/pem.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,4 +204,17 @@ int pm_test_stop(pm_test_proc *p) {
     while (waitpid(p->pid, &status, 0) < 0)
         if (errno != EINTR) die("waitpid");
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+char *pm_test_pem(EVP_PKEY *key, pm_test_pem_form form) {
+    BIO *b = BIO_new(BIO_s_mem());
+    int ok = form == PM_TEST_PEM_PUBLIC ? PEM_write_bio_PUBKEY(b, key)
+             : form == PM_TEST_PEM_PKCS1 ? PEM_write_bio_PrivateKey_traditional(b, key, NULL, NULL, 0, NULL, NULL)
+                                         : PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL);
+    char *data;
+    long n = BIO_get_mem_data(b, &data);
+    char *s = ok ? strndup(data, (size_t)n) : NULL;
+    BIO_free(b);
+    if (!s) abort();
+    return s;
 }

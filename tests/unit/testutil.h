@@ -4,6 +4,7 @@
 #ifndef PM_TESTUTIL_H
 #define PM_TESTUTIL_H
 
+#include <openssl/evp.h>
 #include <stddef.h>
 
 /* Creates a fresh directory under $TMPDIR (or /tmp) and returns its path (static storage per
@@ -42,6 +43,11 @@ typedef struct pm_test_proc {
 } pm_test_proc;
 void pm_test_start(pm_test_proc *p, const char *const *args);
 int pm_test_stop(pm_test_proc *p); /* the exit status */
+
+/* A key as PEM text (caller frees): the public key ("BEGIN PUBLIC KEY"), or the private key
+ * as PKCS#1 ("BEGIN RSA PRIVATE KEY") or PKCS#8 ("BEGIN PRIVATE KEY"). */
+typedef enum pm_test_pem_form { PM_TEST_PEM_PUBLIC, PM_TEST_PEM_PKCS1, PM_TEST_PEM_PKCS8 } pm_test_pem_form;
+char *pm_test_pem(EVP_PKEY *key, pm_test_pem_form form);
 
 /* Path of a file in the source tree ($PMARB_SOURCE_DIR, set by CTest), caller frees. */
 char *pm_test_source_path(const char *relative);
