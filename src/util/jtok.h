@@ -30,7 +30,7 @@ int pm_json_parse_alloc(pm_json *j, const char *js, size_t len);
 void pm_json_release(pm_json *j);
 
 /* Copies string token i into out (cap bytes, NUL-terminated) with its escapes decoded
- * (\uXXXX and surrogate pairs to UTF-8). Returns the length, or -1 when i is not a string,
+ * (\u escapes, surrogate pairs included, to UTF-8). Returns the length, or -1 when i is not a string,
  * an escape is invalid, or out is too small. */
 int pm_json_unescape(const pm_json *j, int i, char *out, size_t cap);
 

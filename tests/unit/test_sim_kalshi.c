@@ -23,7 +23,7 @@
 typedef struct fixture {
     char *dir, *ini, *pub, *priv;
     pm_test_proc sim;
-    char rest[256];
+    char rest[256], ws[256];
     EVP_PKEY *key;
 } fixture;
 
@@ -41,6 +41,7 @@ static int setup(void **state) {
     json_t *ready = json_loads(f->sim.line, 0, NULL);
     assert_non_null(ready);
     snprintf(f->rest, sizeof f->rest, "%s", json_string_value(json_object_get(json_object_get(ready, "kalshi"), "rest")));
+    snprintf(f->ws, sizeof f->ws, "%s", json_string_value(json_object_get(json_object_get(ready, "kalshi"), "ws")));
     assert_int_equal(strncmp(f->rest, "http://127.0.0.1:", 17), 0);
     json_decref(ready);
     f->ini = pm_test_path(f->dir, "pmarb.ini");
@@ -233,12 +234,35 @@ static void test_scenario_file(void **state) {
     free(path);
 }
 
+static void test_book_command(void **state) {
+    fixture *f = *state;
+    char *key = pm_test_path(f->dir, "kalshi.pem");
+    pm_test_write_file(key, f->priv, 0600);
+    char text[512], key_env[4200];
+    snprintf(text, sizeof text, "[kalshi]\nws_url = %s\n", f->ws);
+    pm_test_write_file(f->ini, text, 0644);
+    snprintf(key_env, sizeof key_env, "KALSHI_PRIVATE_KEY_PATH=%s", key);
+    const char *env[] = {"KALSHI_API_KEY_ID=key-1", key_env, NULL};
+    pm_test_run_result r = pm_test_exec(f->dir, env, getenv("PMARB_BIN"),
+                                        (const char *const[]){"pmarb", "--config", f->ini, "book", "kalshi",
+                                                              "KXFEDDECISION-26DEC-H0", "--seconds", "1.6", NULL});
+    assert_int_equal(r.status, 0);
+    /* e.g. "KXFEDDECISION-26DEC-H0  YES bid 0.43 x 119.00 ask 0.45 x 356.00  NO bid 0.55 … age 12 ms" */
+    assert_non_null(strstr(r.out, "KXFEDDECISION-26DEC-H0  YES bid 0."));
+    assert_non_null(strstr(r.out, " NO bid 0."));
+    assert_non_null(strstr(r.out, " age "));
+    assert_non_null(strstr(r.err, "gaps 0, resyncs 0, malformed 0"));
+    pm_test_run_free(&r);
+    free(key);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sync_failure_closes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_portfolio_auth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scenario_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_book_command, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
