@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/keccak.h"
+#include "venue/polymarket/amounts.h"
 #include "venue/polymarket/eip712.h"
 #include "venue/polymarket/l2auth.h"
 #include "venue/polymarket/wallet.h"
@@ -217,11 +218,48 @@ static void test_l2_hmac(void **state) {
     assert_int_equal(poly_l2_signature("", "1", "GET", "/", NULL, sig, &err), -1);
 }
 
+/* The official client's rounding vectors (clob-client-v2 buildOrderCreationArgs tests). */
+static void test_limit_amounts(void **state) {
+    (void)state;
+    static const struct {
+        pm_px_t tick, price;
+        pm_qty_t size;
+        int64_t maker, taker;
+    } v[] = {
+        {100000, 500000, 21040000, 10520000, 21040000},    {10000, 560000, 21040000, 11782400, 21040000},
+        {1000, 56000, 21040000, 1178240, 21040000},        {100, 5600, 21040000, 117824, 21040000},
+        {100000, 700000, 12820500, 8974000, 12820000},     {100000, 300000, 2435890000, 730767000, 2435890000},
+        {10000, 780000, 12820500, 9999600, 12820000},      {10000, 390000, 2435890000, 949997100, 2435890000},
+        {1000, 39000, 2435890000, 94999710, 2435890000},   {100, 3900, 2435890000, 9499971, 2435890000},
+    };
+    pm_err err;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        poly_amounts a;
+        assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, v[i].price, v[i].size, v[i].tick, &a, &err), 0);
+        assert_int_equal(a.maker_amount, v[i].maker);
+        assert_int_equal(a.taker_amount, v[i].taker);
+        assert_int_equal(poly_limit_amounts(PM_SIDE_SELL, v[i].price, v[i].size, v[i].tick, &a, &err), 0);
+        assert_int_equal(a.maker_amount, v[i].taker); /* SELL: the same two numbers swapped */
+        assert_int_equal(a.taker_amount, v[i].maker);
+    }
+    poly_amounts a;
+    assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 555000, 10000000, 10000, &a, &err), 0); /* 0.555 → 0.56 (half up) */
+    assert_int_equal(a.price, 560000);
+    assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 554999, 10000000, 10000, &a, &err), 0);
+    assert_int_equal(a.price, 550000);
+    assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 2500, 10000000, 2500, &a, &err), 0); /* 0.0025 tick: 4 dp */
+    assert_int_equal(a.maker_amount, 25000);
+    assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 995000, 10000000, 10000, &a, &err), -1); /* rounds to 1.00 */
+    assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 500000, 9999, 10000, &a, &err), -1);    /* size 0.009999 */
+    assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 500000, 10000000, 20000, &a, &err), -1); /* tick 0.02 */
+    assert_int_equal(poly_tick_price_decimals(5000), 3);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keccak),   cmocka_unit_test(test_words),           cmocka_unit_test(test_wallet),
         cmocka_unit_test(test_domains),  cmocka_unit_test(test_v2_orders),       cmocka_unit_test(test_limit_order_end_to_end),
-        cmocka_unit_test(test_clob_auth), cmocka_unit_test(test_l2_hmac),
+        cmocka_unit_test(test_clob_auth), cmocka_unit_test(test_l2_hmac),   cmocka_unit_test(test_limit_amounts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
