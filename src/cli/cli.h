@@ -43,5 +43,11 @@ int pm_cmd_kalshi(pm_cli *cli, int argc, char **argv);
 int pm_cmd_sync(pm_cli *cli, int argc, char **argv);
 int pm_cmd_sim(pm_cli *cli, int argc, char **argv);
 int pm_cmd_book(pm_cli *cli, int argc, char **argv);
+int pm_cmd_polymarket(pm_cli *cli, int argc, char **argv);
+/* `pmarb polymarket` subcommands (cmd_poly_*.c); argv[0] is the subcommand's name. */
+int pm_cmd_poly_sign_order(pm_cli *cli, int argc, char **argv);
+int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv);
+int pm_cmd_poly_api_key(pm_cli *cli, int argc, char **argv);
+int pm_cmd_poly_bench_feed(pm_cli *cli, int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const command commands[] = {
     {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
     {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},
     {"pairs", "market matches: `pmarb pairs list [--status S] [--json]`", pm_cmd_pairs},
+    {"polymarket", "Polymarket aids: `pmarb polymarket sign-order …`, `api-key derive`, `bench-sign`", pm_cmd_polymarket},
     {"kalshi", "Kalshi aids: `pmarb kalshi sign --method M --path P`, `pmarb kalshi bench-auth`", pm_cmd_kalshi},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -33,7 +34,7 @@ static void usage(FILE *f) {
             "  -h, --help         this help; `pmarb <command> --help` for a command's\n\n"
             "commands:\n",
             PMARB_VERSION);
-    for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nSecrets come only from the environment; see README.md.\n");
 }
 
