@@ -72,6 +72,10 @@ int sim_poly_find_condition(const sim_poly *p, const char *condition_id);
 int sim_poly_set_level(sim_poly *p, int market, pm_outcome outcome, pm_book_side_kind side, pm_px_t px,
                        pm_qty_t qty);
 
+/* Sends the market channel's last_trade_price for a trade of qty at px on an outcome token, the
+ * taker on `side`. */
+void sim_poly_publish_trade(sim_poly *p, int market, pm_outcome outcome, pm_side side, pm_px_t px, pm_qty_t qty);
+
 /* Sends a user-channel message (JSON text, copied) to every connection authenticated with this
  * API key and subscribed to the market's condition id (or to all markets). */
 void sim_poly_push_user(sim_poly *p, const char *api_key, const char *condition_id, const char *json);
