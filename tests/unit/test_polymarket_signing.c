@@ -1,19 +1,22 @@
 /* test_polymarket_signing.c — Polymarket signing against the official vectors
  * (../shared/research/polymarket.md §5): Keccak-256, the wallet address, domain separators, the
  * V2/V3 Order struct hash, order digests and signatures on the V2, V2 neg-risk and V3
- * exchanges, ClobAuth (L1) signatures, and L2 HMAC headers. */
+ * exchanges, the POLY_1271 (deposit wallet) signature, ClobAuth (L1) signatures, L2 HMAC
+ * headers, and limit and market order amounts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/keccak.h"
 #include "venue/polymarket/amounts.h"
 #include "venue/polymarket/eip712.h"
 #include "venue/polymarket/l2auth.h"
+#include "venue/polymarket/sig1271.h"
 #include "venue/polymarket/wallet.h"
 
 #define KEY "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -181,6 +184,36 @@ static void test_limit_order_end_to_end(void **state) {
                    "0x813174d434eb63958b2067fed9813a49771a9f6727fc8d66cd7ed1269a920b112830b5c6200da813f6598f1099231d272c13260991c471e09024bed053e71ea41c");
 }
 
+/* Official vector 6 (py-clob-client-v2 EXPECTED_POLY_1271_SIGNATURE): chain 80002, V2 exchange,
+ * deposit wallet 0x1111…1111 as maker and signer. */
+static void test_poly_1271(void **state) {
+    (void)state;
+    poly_order o = vector_order("0x1111111111111111111111111111111111111111", 3);
+    uint8_t c[20], domain[32], sh[32], digest[32], inner[65], sig[POLY_1271_SIG_LEN];
+    pm_err err;
+    poly_parse_address(POLY_EXCHANGE_V2, c, &err);
+    poly_domain_separator(POLY_EXCHANGE_DOMAIN, "2", 80002, c, domain);
+    poly_order_struct_hash(&o, sh);
+    poly_1271_wallet dw;
+    poly_1271_wallet_init(&dw, 80002, o.maker);
+    poly_1271_digest(&dw, domain, sh, digest);
+    poly_wallet *w;
+    assert_int_equal(poly_wallet_new(KEY, &w, &err), 0);
+    assert_int_equal(poly_wallet_sign(w, digest, inner, &err), 0);
+    poly_wallet_free(w);
+    expect_hex(inner, 65, "0xa3a093c83b6c20c83355c16ce94c92e6e9fcbdeb840618cc74f6c57a42ad145b2b98db73d2c73cbf1f2b6af288566ae81960ddbc3a13921027358a8bff3be6ff1c");
+    poly_1271_signature(inner, domain, sh, sig);
+    char hex[2 * POLY_1271_SIG_LEN + 3], want[2 * POLY_1271_SIG_LEN + 3];
+    poly_hex(sig, sizeof sig, hex);
+    char type_hex[2 * POLY_ORDER_TYPE_LEN + 3];
+    poly_hex((const uint8_t *)POLY_ORDER_TYPE, POLY_ORDER_TYPE_LEN, type_hex);
+    snprintf(want, sizeof want, "%s%s%s%s%s",
+             "0xa3a093c83b6c20c83355c16ce94c92e6e9fcbdeb840618cc74f6c57a42ad145b2b98db73d2c73cbf1f2b6af288566ae81960ddbc3a13921027358a8bff3be6ff1c",
+             "a440cbd865bc0c6243d7a8df9a8bf48a8827b0a4abbb61c30e96d305423af148",
+             "d23d42d3ad94e65d78258cecaf8dcbaddac0f73dc085040f2c12bb595dd83804", type_hex + 2, "00ba");
+    assert_string_equal(hex, want);
+}
+
 static void clob_auth(uint64_t chain, const char *ts, uint64_t nonce, const char *want_digest, const char *want_sig) {
     uint8_t a[20], sh[32], d[32], digest[32], sig[65];
     pm_err err;
@@ -255,11 +288,56 @@ static void test_limit_amounts(void **state) {
     assert_int_equal(poly_tick_price_decimals(5000), 3);
 }
 
+/* Market (FOK/FAK) amounts: the official client's getMarketOrderRawAmounts results (computed
+ * with clob-client-v2 1.1.0), and where the client's market-BUY taker has more than the 4
+ * decimals the venue accepts, the documented deviation (truncated to 4 decimals). */
+static void test_market_amounts(void **state) {
+    (void)state;
+    static const struct {
+        pm_px_t tick;
+        pm_side side;
+        int64_t amount;
+        pm_px_t price;
+        int64_t maker, official_taker, taker;
+    } v[] = {
+        {100000, PM_SIDE_BUY, 100000000, 500000, 100000000, 200000000, 200000000},
+        {10000, PM_SIDE_BUY, 5600000, 560000, 5600000, 10000000, 10000000},
+        {10000, PM_SIDE_BUY, 10000000, 330000, 10000000, 30303000, 30303000},
+        {10000, PM_SIDE_BUY, 7129000, 370000, 7120000, 19243200, 19243200},     /* amount truncated to 7.12 */
+        {100000, PM_SIDE_BUY, 10000000, 300000, 10000000, 33333000, 33333000},
+        {10000, PM_SIDE_BUY, 100000000, 567000, 100000000, 178571400, 178571400}, /* price truncated to 0.56 */
+        {1000, PM_SIDE_BUY, 5000000, 500000, 5000000, 10000000, 10000000},
+        {100, PM_SIDE_BUY, 10000000, 333300, 10000000, 30003000, 30003000},      /* 0.0001 tick, 4 dp: agrees */
+        {5000, PM_SIDE_BUY, 10000000, 335000, 10000000, 29850740, 29850700},     /* deviations: 5–6 dp cut to 4 */
+        {2500, PM_SIDE_BUY, 10000000, 332500, 10000000, 30075187, 30075100},
+        {1000, PM_SIDE_BUY, 10000000, 333000, 10000000, 30030030, 30030000},
+        {100, PM_SIDE_BUY, 100990000, 700, 100990000, 144271428571, 144271428500},
+        {10000, PM_SIDE_SELL, 21049000, 560000, 21040000, 11782400, 11782400},
+        {1000, PM_SIDE_SELL, 10010000, 123000, 10010000, 1231230, 1231230},
+        {100, PM_SIDE_SELL, 3330000, 999900, 3330000, 3329667, 3329667},
+        {100000, PM_SIDE_SELL, 5000000, 700000, 5000000, 3500000, 3500000},
+    };
+    pm_err err;
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        poly_amounts a;
+        assert_int_equal(poly_market_amounts(v[i].side, v[i].price, v[i].amount, v[i].tick, &a, &err), 0);
+        assert_int_equal(a.maker_amount, v[i].maker);
+        assert_int_equal(a.taker_amount, v[i].taker);
+        assert_int_equal(a.taker_trimmed, v[i].taker != v[i].official_taker);
+    }
+    poly_amounts a;
+    assert_int_equal(poly_market_amounts(PM_SIDE_BUY, 560000, 9999, 10000, &a, &err), -1); /* < $0.01 */
+    assert_string_equal(err.msg, "amount truncates to zero at 2 decimals");
+    assert_int_equal(poly_market_amounts(PM_SIDE_SELL, 5000, 1000000, 10000, &a, &err), -1); /* 0.005 → 0.00 */
+    assert_int_equal(poly_market_amounts(PM_SIDE_SELL, 500000, 1000000, 3000, &a, &err), -1); /* tick 0.003 */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keccak),   cmocka_unit_test(test_words),           cmocka_unit_test(test_wallet),
         cmocka_unit_test(test_domains),  cmocka_unit_test(test_v2_orders),       cmocka_unit_test(test_limit_order_end_to_end),
         cmocka_unit_test(test_clob_auth), cmocka_unit_test(test_l2_hmac),   cmocka_unit_test(test_limit_amounts),
+        cmocka_unit_test(test_poly_1271),  cmocka_unit_test(test_market_amounts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

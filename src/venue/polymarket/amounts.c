@@ -1,4 +1,4 @@
-/* amounts.c — Polymarket limit-order amounts (see amounts.h). */
+/* amounts.c — Polymarket order amounts (see amounts.h). */
 #include "venue/polymarket/amounts.h"
 
 int poly_tick_price_decimals(pm_px_t tick) {
@@ -13,11 +13,22 @@ int poly_tick_price_decimals(pm_px_t tick) {
     }
 }
 
-int poly_limit_amounts(pm_side side, pm_px_t price, pm_qty_t size, pm_px_t tick, poly_amounts *out, pm_err *err) {
+static int64_t pow10i(int n) {
+    int64_t v = 1;
+    while (n-- > 0) v *= 10;
+    return v;
+}
+
+/* The price unit of a tick (10^-dp dollars in micro-dollars), or -1 with err. */
+static int64_t price_unit(pm_px_t tick, pm_err *err) {
     int dp = poly_tick_price_decimals(tick);
     if (dp < 0) return pm_err_set(err, "tick size %lld micro-dollars is not one Polymarket uses", (long long)tick);
-    int64_t unit = 1;
-    for (int i = dp; i < PM_SCALE_DIGITS; i++) unit *= 10;
+    return pow10i(PM_SCALE_DIGITS - dp);
+}
+
+int poly_limit_amounts(pm_side side, pm_px_t price, pm_qty_t size, pm_px_t tick, poly_amounts *out, pm_err *err) {
+    int64_t unit = price_unit(tick, err);
+    if (unit < 0) return -1;
     pm_px_t px = (price + unit / 2) / unit * unit; /* half-up, like the client's roundNormal */
     if (px < tick || px > PM_PX_ONE - tick) return pm_err_set(err, "price must be within tick..1 − tick");
     pm_qty_t sz = size / PM_CENT * PM_CENT; /* truncate to 2 decimals */
@@ -28,5 +39,35 @@ int poly_limit_amounts(pm_side side, pm_px_t price, pm_qty_t size, pm_px_t tick,
     out->size = sz;
     out->maker_amount = side == PM_SIDE_BUY ? notional : sz;
     out->taker_amount = side == PM_SIDE_BUY ? sz : notional;
+    out->taker_trimmed = 0;
+    return 0;
+}
+
+int poly_market_amounts(pm_side side, pm_px_t price, int64_t size_or_amount, pm_px_t tick, poly_amounts *out,
+                        pm_err *err) {
+    int64_t unit = price_unit(tick, err);
+    if (unit < 0) return -1;
+    pm_px_t px = price / unit * unit; /* truncated, like the client's roundDown */
+    if (px < tick || px > PM_PX_ONE - tick) return pm_err_set(err, "price must be within tick..1 − tick");
+    int64_t maker = size_or_amount / PM_CENT * PM_CENT; /* truncate to 2 decimals */
+    if (maker <= 0)
+        return pm_err_set(err, "%s truncates to zero at 2 decimals", side == PM_SIDE_BUY ? "amount" : "size");
+    out->price = px;
+    out->size = maker;
+    out->maker_amount = maker;
+    out->taker_trimmed = 0;
+    if (side == PM_SIDE_SELL)
+        return pm_mul_div(maker, px, PM_SCALE, PM_ROUND_FLOOR, &out->taker_amount, err); /* exact: ≤ 6 decimals */
+    /* shares = maker / px; the client rounds up to n + 4 decimals, then down to n = price dp + 2 */
+    int n = poly_tick_price_decimals(tick) + 2;
+    __int128 fine = ((__int128)maker * pow10i(n + 4) + px - 1) / px; /* ceil, in 10^-(n+4) shares */
+    __int128 coarse = fine / 10000;                                 /* floor, in 10^-n */
+    if (coarse > INT64_MAX / pow10i(PM_SCALE_DIGITS - n)) return pm_err_set(err, "amount is too large");
+    int64_t taker = (int64_t)coarse * pow10i(PM_SCALE_DIGITS - n);  /* in 10^-6 */
+    if (taker % 100) { /* more than 4 decimals: the venue refuses it; round down to 4 */
+        taker -= taker % 100;
+        out->taker_trimmed = 1;
+    }
+    out->taker_amount = taker;
     return 0;
 }

@@ -6,9 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char order_type[] =
-    "Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,"
-    "uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)";
+static const char order_type[] = POLY_ORDER_TYPE;
 static const char clob_auth_type[] = "ClobAuth(address address,string timestamp,uint256 nonce,string message)";
 static const char clob_auth_message[] = "This message attests that I control the given wallet";
 

@@ -12,10 +12,18 @@
 
 #define POLY_EXCHANGE_DOMAIN "Polymarket CTF Exchange"
 
+/* The V2/V3 Order type string (EIP-712 encodeType); POLY_1271 signatures carry it verbatim. */
+#define POLY_ORDER_TYPE                                                                                        \
+    "Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount," \
+    "uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)"
+#define POLY_ORDER_TYPE_LEN (sizeof POLY_ORDER_TYPE - 1) /* 186 */
+
 /* Exchange contracts on Polygon (chain 137); see ../shared/research/polymarket.md §5. */
 #define POLY_EXCHANGE_V2 "0xE111180000d2663C0091e4f400237545B87B996B"
 #define POLY_NEG_RISK_EXCHANGE_V2 "0xe2222d279d744050d28e00520010520000310F59"
 #define POLY_EXCHANGE_V3 "0xe3333700cA9d93003F00f0F71f8515005F6c00Aa"
+/* ExchangeV3 on Amoy (chain 80002); the two V2 exchanges have the same addresses there. */
+#define POLY_EXCHANGE_V3_AMOY "0x9fE6e61422AdB6F610d8597F9684b16912D50C3D"
 
 /* "0x" + 40 hex digits (any case) → 20 bytes. */
 int poly_parse_address(const char *s, uint8_t out[20], pm_err *err);
