@@ -1,18 +1,25 @@
-/* cmd_sync.c — `pmarb sync --venue kalshi`: mirror a venue's open markets into markets.db. */
+/* cmd_sync.c — `pmarb sync --venue kalshi|polymarket`: mirror a venue's open markets into markets.db. */
 #include "cli/cli.h"
 #include "venue/kalshi/sync.h"
+#include "venue/polymarket/sync.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: pmarb sync --venue kalshi\n\n"
-    "Fetches every open market of the venue (Kalshi: [kalshi] env or rest_url) with its rules\n"
-    "text, close time, tick size and fee schedule, stores it in the database, marks closed the\n"
-    "markets a complete sync no longer sees, and prints new / updated / closed counts. A sync\n"
-    "that fails part-way closes nothing. Public endpoints only: no credentials needed.\n"
-    "Polymarket sync is not available in this version.\n";
+    "usage: pmarb sync --venue kalshi|polymarket\n\n"
+    "Fetches every open market of the venue with its rules text, close time, tick size and fee\n"
+    "schedule, stores it in the database, marks closed the markets a complete sync no longer\n"
+    "sees, and prints new / updated / unchanged / closed counts. A sync that fails part-way\n"
+    "closes nothing. Public endpoints only: no credentials needed.\n\n"
+    "  kalshi      [kalshi] env or rest_url: events, series fees, then markets.\n"
+    "  polymarket  [polymarket] gamma_url: Gamma /markets/keyset (active, not closed), 100 a\n"
+    "              page, with both outcome token ids and names, minimum order size, negRisk,\n"
+    "              protocol version and feeSchedule. Where the outcomes are not Yes/No, the\n"
+    "              first listed outcome's token is stored as \"yes\". Markets Gamma lists but\n"
+    "              pmarb cannot store (no token ids yet, not two outcomes, malformed) are\n"
+    "              skipped, counted by reason and logged; they count as not seen.\n";
 
 static int sync_kalshi(pm_cli *cli) {
     const pm_config *cfg = pm_cli_config(cli);
@@ -35,6 +42,35 @@ static int sync_kalshi(pm_cli *cli) {
     return PM_EXIT_OK;
 }
 
+static int sync_polymarket(pm_cli *cli) {
+    const pm_config *cfg = pm_cli_config(cli);
+    if (!cfg) return PM_EXIT_USAGE;
+    pm_db *db = pm_cli_open_db(cli);
+    if (!db) return PM_EXIT_ERROR;
+    poly_gamma gamma;
+    pm_err err;
+    poly_sync_stats st;
+    int rc = poly_gamma_init(&gamma, cfg->polymarket.gamma_url, cfg->polymarket.timeout_ms, &err);
+    if (rc == 0) rc = poly_sync(&gamma, db, isatty(2) ? stderr : NULL, &st, &err);
+    poly_gamma_close(&gamma);
+    pm_db_close(db);
+    if (rc) return pm_cli_fail("polymarket sync failed (nothing was marked closed): %s", err.msg);
+    printf("polymarket: %d markets (%d new, %d updated, %d unchanged), %d closed; %d pages", st.markets, st.added,
+           st.updated, st.unchanged, st.closed, st.pages);
+    if (st.skipped_total) {
+        printf("; %d skipped (", st.skipped_total);
+        const char *sep = "";
+        for (int r = 0; r < POLY_SKIP_COUNT; r++)
+            if (st.skipped[r]) {
+                printf("%s%d %s", sep, st.skipped[r], poly_skip_name((poly_skip)r));
+                sep = ", ";
+            }
+        printf(")");
+    }
+    printf("\n");
+    return PM_EXIT_OK;
+}
+
 int pm_cmd_sync(pm_cli *cli, int argc, char **argv) {
     if (pm_cli_wants_help(argc, argv)) {
         fputs(usage, stdout);
@@ -48,6 +84,6 @@ int pm_cmd_sync(pm_cli *cli, int argc, char **argv) {
     }
     if (!venue) return pm_cli_usage_error("sync", "--venue is required");
     if (!strcmp(venue, "kalshi")) return sync_kalshi(cli);
-    if (!strcmp(venue, "polymarket")) return pm_cli_usage_error("sync", "--venue polymarket is not available in this version");
+    if (!strcmp(venue, "polymarket")) return sync_polymarket(cli);
     return pm_cli_usage_error("sync", "--venue must be kalshi or polymarket");
 }

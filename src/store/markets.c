@@ -15,16 +15,26 @@ void pm_market_init(pm_market *m, pm_venue platform) {
     m->min_order_size = -1;
     m->fee_multiplier = -1;
     m->fee_rate_bps = -1;
+    m->fees_enabled = -1;
+    m->fee_exponent = -1;
+    m->fee_taker_only = -1;
+    m->fee_rebate_bps = -1;
+    m->accepting_orders = -1;
+    m->order_book_enabled = -1;
 }
 
-/* sha256 over the text a matcher reads; a change means an earlier judgement is stale. */
+/* sha256 over the text a matcher reads; a change means an earlier judgement is stale. Outcome
+ * names join the text only when the venue names its outcomes (Polymarket), so that the hashes
+ * of markets without them stay what they were before outcome names were stored. */
 static int content_hash(const pm_market *m, char out[65]) {
-    const char *parts[] = {m->title, m->description, m->rules, m->close_time};
+    int named = m->outcome_yes_name || m->outcome_no_name;
+    const char *parts[] = {m->title, m->description, m->rules, m->close_time, m->outcome_yes_name, m->outcome_no_name};
+    size_t nparts = named ? 6 : 4;
     unsigned char md[32];
     unsigned int mdlen = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-    for (size_t i = 0; ok && i < sizeof parts / sizeof parts[0]; i++) {
+    for (size_t i = 0; ok && i < nparts; i++) {
         const char *p = parts[i] ? parts[i] : "";
         ok = EVP_DigestUpdate(ctx, p, strlen(p) + 1); /* include the NUL as a separator */
     }
@@ -41,20 +51,28 @@ static const char sql_select_id[] =
 static const char sql_insert[] =
     "INSERT INTO markets (id, platform, platform_market_id, event_id, title, description, rules,"
     " status, close_time, outcome_yes_id, outcome_no_id, tick_size, min_order_size, fee_type,"
-    " fee_multiplier, fee_rate_bps, neg_risk, raw_json, content_hash, fetched_at, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20)";
+    " fee_multiplier, fee_rate_bps, neg_risk, raw_json, content_hash, fetched_at, updated_at, gamma_id,"
+    " protocol_version, outcome_yes_name, outcome_no_name, fees_enabled, fee_exponent, fee_taker_only,"
+    " fee_rebate_bps, accepting_orders, order_book_enabled)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?20,"
+    " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)";
 
 /* Changes the details only when one differs, so that changes() tells "updated" apart. */
 static const char sql_update_details[] =
     "UPDATE markets SET event_id = ?4, title = ?5, description = ?6, rules = ?7, status = ?8,"
     " close_time = ?9, outcome_yes_id = ?10, outcome_no_id = ?11, tick_size = ?12,"
     " min_order_size = ?13, fee_type = ?14, fee_multiplier = ?15, fee_rate_bps = ?16,"
-    " neg_risk = ?17, content_hash = ?19, updated_at = ?20"
+    " neg_risk = ?17, content_hash = ?19, updated_at = ?20, gamma_id = ?21, protocol_version = ?22,"
+    " outcome_yes_name = ?23, outcome_no_name = ?24, fees_enabled = ?25, fee_exponent = ?26,"
+    " fee_taker_only = ?27, fee_rebate_bps = ?28, accepting_orders = ?29, order_book_enabled = ?30"
     " WHERE id = ?1 AND (event_id IS NOT ?4 OR title IS NOT ?5 OR description IS NOT ?6"
     " OR rules IS NOT ?7 OR status IS NOT ?8 OR close_time IS NOT ?9 OR outcome_yes_id IS NOT ?10"
     " OR outcome_no_id IS NOT ?11 OR tick_size IS NOT ?12 OR min_order_size IS NOT ?13"
     " OR fee_type IS NOT ?14 OR fee_multiplier IS NOT ?15 OR fee_rate_bps IS NOT ?16"
-    " OR neg_risk IS NOT ?17)";
+    " OR neg_risk IS NOT ?17 OR gamma_id IS NOT ?21 OR protocol_version IS NOT ?22"
+    " OR outcome_yes_name IS NOT ?23 OR outcome_no_name IS NOT ?24 OR fees_enabled IS NOT ?25"
+    " OR fee_exponent IS NOT ?26 OR fee_taker_only IS NOT ?27 OR fee_rebate_bps IS NOT ?28"
+    " OR accepting_orders IS NOT ?29 OR order_book_enabled IS NOT ?30)";
 
 static const char sql_touch[] = "UPDATE markets SET fetched_at = ?2, raw_json = ?3 WHERE id = ?1";
 
@@ -95,6 +113,16 @@ static void bind_details(sqlite3_stmt *st, const pm_market *m, const char *hash,
     pm_db_bind_text(st, 18, m->raw_json);
     sqlite3_bind_text(st, 19, hash, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 20, now, -1, SQLITE_STATIC);
+    pm_db_bind_text(st, 21, m->gamma_id);
+    pm_db_bind_text(st, 22, m->protocol_version);
+    pm_db_bind_text(st, 23, m->outcome_yes_name);
+    pm_db_bind_text(st, 24, m->outcome_no_name);
+    pm_db_bind_int_or_null(st, 25, m->fees_enabled, -1);
+    pm_db_bind_int_or_null(st, 26, m->fee_exponent, -1);
+    pm_db_bind_int_or_null(st, 27, m->fee_taker_only, -1);
+    pm_db_bind_int_or_null(st, 28, m->fee_rebate_bps, -1);
+    pm_db_bind_int_or_null(st, 29, m->accepting_orders, -1);
+    pm_db_bind_int_or_null(st, 30, m->order_book_enabled, -1);
 }
 
 int pm_store_upsert_market(pm_db *db, pm_market *m, int64_t now_ns, pm_upsert_result *res, pm_err *err) {
@@ -182,6 +210,16 @@ void pm_market_from_row(sqlite3_stmt *st, int c, pm_market *m) {
     m->content_hash = col_text(st, c + 18);
     m->fetched_at = col_text(st, c + 19);
     m->updated_at = col_text(st, c + 20);
+    m->gamma_id = col_text(st, c + 21);
+    m->protocol_version = col_text(st, c + 22);
+    m->outcome_yes_name = col_text(st, c + 23);
+    m->outcome_no_name = col_text(st, c + 24);
+    m->fees_enabled = (int)col_opt_int(st, c + 25);
+    m->fee_exponent = col_opt_int(st, c + 26);
+    m->fee_taker_only = (int)col_opt_int(st, c + 27);
+    m->fee_rebate_bps = col_opt_int(st, c + 28);
+    m->accepting_orders = (int)col_opt_int(st, c + 29);
+    m->order_book_enabled = (int)col_opt_int(st, c + 30);
 }
 
 static int each_row(pm_db *db, sqlite3_stmt *st, pm_market_cb cb, void *ctx, int *found, pm_err *err) {

@@ -26,14 +26,25 @@ typedef struct pm_market {
     const char *rules;              /* resolution rules text */
     const char *status;             /* "active" | "closed" */
     const char *close_time;         /* ISO-8601 UTC */
-    const char *outcome_yes_id;     /* Polymarket YES token id (Kalshi: NULL) */
-    const char *outcome_no_id;      /* Polymarket NO token id (Kalshi: NULL) */
+    const char *outcome_yes_id;     /* Polymarket YES token id (Kalshi: NULL); when the outcomes are not
+                                     * Yes/No (team names, Up/Down), the first listed outcome's token */
+    const char *outcome_no_id;      /* Polymarket NO token id (or the second listed outcome's) */
     pm_px_t tick_size;              /* micro-dollars, -1 = unknown or varies by price */
     pm_qty_t min_order_size;        /* millionths of a contract, -1 = unknown */
     const char *fee_type;           /* Kalshi fee_type; Polymarket feeType */
     int64_t fee_multiplier;         /* scale 6 (1.0 = 1000000), -1 = unknown */
     int64_t fee_rate_bps;           /* taker rate in basis points, -1 = unknown */
     int neg_risk;                   /* Polymarket negRisk */
+    const char *gamma_id;           /* Polymarket Gamma market id (Kalshi: NULL) */
+    const char *protocol_version;   /* Polymarket Gamma `version`: "v1", or "v2" (ExchangeV3); NULL = not given */
+    const char *outcome_yes_name;   /* the outcome outcome_yes_id pays on: "Yes", or e.g. a team's name */
+    const char *outcome_no_name;    /* the outcome outcome_no_id pays on */
+    int fees_enabled;               /* Polymarket feesEnabled: 1, 0, -1 = unknown */
+    int64_t fee_exponent;           /* Polymarket feeSchedule.exponent, -1 = unknown */
+    int fee_taker_only;             /* Polymarket feeSchedule.takerOnly: 1, 0, -1 = unknown */
+    int64_t fee_rebate_bps;         /* share of fees rebated to makers, 0.25 = 2500; -1 = unknown */
+    int accepting_orders;           /* Polymarket acceptingOrders: 1, 0, -1 = unknown */
+    int order_book_enabled;         /* Polymarket enableOrderBook: 1, 0, -1 = unknown */
     const char *raw_json;           /* the venue's own object */
     const char *content_hash;       /* output only: sha256 hex of the matchable text */
     const char *fetched_at;         /* output only */
@@ -73,8 +84,10 @@ int pm_store_find_market(pm_db *db, pm_venue platform, const char *platform_mark
     ".description, " t ".rules, " t ".status, " t ".close_time, " t ".outcome_yes_id, " t            \
     ".outcome_no_id, " t ".tick_size, " t ".min_order_size, " t ".fee_type, " t ".fee_multiplier, " t \
     ".fee_rate_bps, " t ".neg_risk, " t ".raw_json, " t ".content_hash, " t ".fetched_at, " t         \
-    ".updated_at"
-#define PM_MARKET_NCOLUMNS 21
+    ".updated_at, " t ".gamma_id, " t ".protocol_version, " t ".outcome_yes_name, " t                  \
+    ".outcome_no_name, " t ".fees_enabled, " t ".fee_exponent, " t ".fee_taker_only, " t                  \
+    ".fee_rebate_bps, " t ".accepting_orders, " t ".order_book_enabled"
+#define PM_MARKET_NCOLUMNS 31
 void pm_market_from_row(sqlite3_stmt *st, int col, pm_market *m);
 
 #endif

@@ -160,9 +160,26 @@ static const char m3_trading[] =
     "  detail TEXT);"                           /* JSON object */
     "CREATE INDEX events_kind ON events(kind, ts_ns);";
 
+/* 4: what Polymarket's Gamma API says about a market beyond migration 2's columns. Flags are
+ * 0/1 with NULL for "not given"; fee_rate_bps (migration 2) holds feeSchedule.rate. */
+static const char m4_polymarket_details[] =
+    "ALTER TABLE markets ADD COLUMN gamma_id TEXT;"           /* Gamma market id, e.g. '1557558' */
+    "ALTER TABLE markets ADD COLUMN protocol_version TEXT;"   /* Gamma version: 'v1', 'v2' (ExchangeV3) */
+    "ALTER TABLE markets ADD COLUMN outcome_yes_name TEXT;"   /* outcome of outcome_yes_id: 'Yes' or a name */
+    "ALTER TABLE markets ADD COLUMN outcome_no_name TEXT;"    /* outcome of outcome_no_id */
+    "ALTER TABLE markets ADD COLUMN fees_enabled INTEGER;"    /* feesEnabled */
+    "ALTER TABLE markets ADD COLUMN fee_exponent INTEGER;"    /* feeSchedule.exponent */
+    "ALTER TABLE markets ADD COLUMN fee_taker_only INTEGER;"  /* feeSchedule.takerOnly */
+    "ALTER TABLE markets ADD COLUMN fee_rebate_bps INTEGER;"  /* feeSchedule.rebateRate, 0.25 = 2500 */
+    "ALTER TABLE markets ADD COLUMN accepting_orders INTEGER;"
+    "ALTER TABLE markets ADD COLUMN order_book_enabled INTEGER;" /* enableOrderBook */
+    "CREATE INDEX markets_gamma_id ON markets(gamma_id) WHERE gamma_id IS NOT NULL;";
+
 const pm_migration pm_migrations[] = {
     {1, "seed schema: markets, market_matches", m1_seed},
     {2, "market details, match polarity and review fields", m2_market_details},
     {3, "trading records: opportunities, orders, fills, positions, events", m3_trading},
+    {4, "Polymarket market details: Gamma id, protocol version, outcome names, fee schedule, order flags",
+     m4_polymarket_details},
 };
 const int pm_migration_count = (int)(sizeof pm_migrations / sizeof pm_migrations[0]);

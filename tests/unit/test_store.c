@@ -1,6 +1,6 @@
 /* test_store.c — the SQLite store: migrations from every earlier version, idempotent market
- * upserts, closing unseen markets, match candidates and reviews, and two processes writing at
- * once without "database is locked". */
+ * upserts, Polymarket details (migration 4), closing unseen markets, match candidates and
+ * reviews, and two processes writing at once without "database is locked". */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -87,9 +87,9 @@ static void test_migrate_from_empty(void **state) {
     int v = -1;
     pm_err err;
     assert_int_equal(pm_db_version(f->db, &v, &err), 0);
-    assert_int_equal(v, 3);
-    assert_int_equal(pm_db_latest_version(), 3);
-    assert_int_equal(pm_migration_count, 3);
+    assert_int_equal(v, 4);
+    assert_int_equal(pm_db_latest_version(), 4);
+    assert_int_equal(pm_migration_count, 4);
     const char *tables[] = {"markets", "market_matches", "opportunities", "orders", "fills", "positions", "events"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[128];
@@ -102,8 +102,8 @@ static void test_migrate_from_empty(void **state) {
     assert_int_equal(query_int(f->db, "PRAGMA foreign_keys"), 1);
     int from, to;
     assert_int_equal(pm_db_migrate(f->db, -1, &from, &to, &err), 0);
-    assert_int_equal(from, 3);
-    assert_int_equal(to, 3);
+    assert_int_equal(from, 4);
+    assert_int_equal(to, 4);
 }
 
 /* Data written at version k survives the migrations after it, and the schema reached equals a
@@ -134,9 +134,12 @@ static void test_migrate_from_each_version(void **state) {
             exec_sql(db, "INSERT INTO market_matches (id, kalshi_market_id, polymarket_market_id, confidence,"
                          " match_reason, status, created_at) VALUES ('x0', 'm-k', 'm-p', 0.5, 'dup', 'pending',"
                          " '2026-01-01T00:00:00.000Z')");
+        if (k >= 2) /* a Polymarket market as migration 2 could store it */
+            exec_sql(db, "UPDATE markets SET outcome_yes_id = '111', outcome_no_id = '222', tick_size = 1000,"
+                         " fee_rate_bps = 300, neg_risk = 1 WHERE id = 'm-p'");
         assert_int_equal(pm_db_migrate(db, -1, &from, &to, &err), 0);
         assert_int_equal(from, k);
-        assert_int_equal(to, 3);
+        assert_int_equal(to, 4);
         char *got = schema_of(db);
         assert_string_equal(got, fresh);
         free(got);
@@ -154,6 +157,16 @@ static void test_migrate_from_each_version(void **state) {
             s = query_text(db, "SELECT COALESCE(updated_at, '-') || ' ' || neg_risk FROM markets WHERE id = 'm-k'");
             snprintf(want, sizeof want, "%s 0", k == 1 ? "2026-01-01T00:00:00.000Z" : "-");
             assert_string_equal(s, want);
+            free(s);
+            /* Migration 4's columns start unknown; what was stored before stays. */
+            s = query_text(db, "SELECT COALESCE(gamma_id, '-') || COALESCE(protocol_version, '-') ||"
+                               " COALESCE(outcome_yes_name, '-') || COALESCE(outcome_no_name, '-') ||"
+                               " COALESCE(fees_enabled, '-') || COALESCE(fee_exponent, '-') ||"
+                               " COALESCE(fee_taker_only, '-') || COALESCE(fee_rebate_bps, '-') ||"
+                               " COALESCE(accepting_orders, '-') || COALESCE(order_book_enabled, '-') || ' ' ||"
+                               " COALESCE(outcome_yes_id, '-') || ' ' || COALESCE(fee_rate_bps, '-') || ' ' || neg_risk"
+                               " FROM markets WHERE id = 'm-p'");
+            assert_string_equal(s, k >= 2 ? "---------- 111 300 1" : "---------- - - 0");
             free(s);
         }
         pm_db_close(db);
@@ -280,6 +293,86 @@ static void test_upsert_validation(void **state) {
     assert_int_equal(pm_store_upsert_market(f->db, &m, 1, &res, &err), -1);
     assert_string_equal(err.msg, "market without platform_market_id");
     assert_int_equal(query_int(f->db, "SELECT count(*) FROM markets"), 0);
+}
+
+typedef struct poly_seen {
+    char gamma[16], version[8], yes_name[16], no_name[16];
+    int fees_enabled, taker_only, accepting, book;
+    int64_t exponent, rebate, rate;
+} poly_seen;
+
+static int poly_grab(void *ctx, const pm_market *m) {
+    poly_seen *x = ctx;
+    snprintf(x->gamma, sizeof x->gamma, "%s", m->gamma_id ? m->gamma_id : "-");
+    snprintf(x->version, sizeof x->version, "%s", m->protocol_version ? m->protocol_version : "-");
+    snprintf(x->yes_name, sizeof x->yes_name, "%s", m->outcome_yes_name ? m->outcome_yes_name : "-");
+    snprintf(x->no_name, sizeof x->no_name, "%s", m->outcome_no_name ? m->outcome_no_name : "-");
+    x->fees_enabled = m->fees_enabled, x->taker_only = m->fee_taker_only;
+    x->accepting = m->accepting_orders, x->book = m->order_book_enabled;
+    x->exponent = m->fee_exponent, x->rebate = m->fee_rebate_bps, x->rate = m->fee_rate_bps;
+    return 0;
+}
+
+/* Migration 4's Polymarket details round-trip, count as changes, and feed the content hash
+ * only when outcome names are given (a Kalshi market's hash is what it was before). */
+static void test_polymarket_details(void **state) {
+    fixture *f = *state;
+    f->db = open_db(f, PM_DB_MIGRATE);
+    pm_err err;
+    pm_upsert_result res;
+    pm_market p = poly_market("0x01", "Counter-Strike: FaZe vs illwill");
+    p.gamma_id = "1878152";
+    p.protocol_version = "v2";
+    p.outcome_yes_name = "FaZe";
+    p.outcome_no_name = "illwill";
+    p.fees_enabled = 1;
+    p.fee_exponent = 1;
+    p.fee_taker_only = 1;
+    p.fee_rebate_bps = 2500;
+    p.accepting_orders = 0;
+    p.order_book_enabled = 1;
+    assert_int_equal(pm_store_upsert_market(f->db, &p, 1000000000LL, &res, &err), 0);
+    assert_int_equal(res, PM_UPSERT_NEW);
+    poly_seen x;
+    assert_int_equal(pm_store_find_market(f->db, PM_VENUE_POLYMARKET, "0x01", poly_grab, &x, &err), 1);
+    assert_string_equal(x.gamma, "1878152");
+    assert_string_equal(x.version, "v2");
+    assert_string_equal(x.yes_name, "FaZe");
+    assert_string_equal(x.no_name, "illwill");
+    assert_int_equal(x.fees_enabled, 1);
+    assert_int_equal(x.exponent, 1);
+    assert_int_equal(x.taker_only, 1);
+    assert_int_equal(x.rebate, 2500);
+    assert_int_equal(x.accepting, 0);
+    assert_int_equal(x.book, 1);
+    assert_int_equal(x.rate, 400);
+    assert_int_equal(pm_store_upsert_market(f->db, &p, 2000000000LL, &res, &err), 0);
+    assert_int_equal(res, PM_UPSERT_UNCHANGED);
+    char *named = query_text(f->db, "SELECT content_hash FROM markets WHERE platform_market_id = '0x01'");
+    p.accepting_orders = 1; /* the venue opens the book */
+    assert_int_equal(pm_store_upsert_market(f->db, &p, 3000000000LL, &res, &err), 0);
+    assert_int_equal(res, PM_UPSERT_UPDATED);
+    p.outcome_no_name = "ILLWILL";
+    assert_int_equal(pm_store_upsert_market(f->db, &p, 4000000000LL, &res, &err), 0);
+    assert_int_equal(res, PM_UPSERT_UPDATED);
+    char *renamed = query_text(f->db, "SELECT content_hash FROM markets WHERE platform_market_id = '0x01'");
+    assert_string_not_equal(named, renamed);
+    free(named), free(renamed);
+    /* unknown stays unknown (NULL), not 0 */
+    pm_market k = kalshi_market("KXA", "A?");
+    assert_int_equal(pm_store_upsert_market(f->db, &k, 1000000000LL, &res, &err), 0);
+    assert_int_equal(pm_store_find_market(f->db, PM_VENUE_KALSHI, "KXA", poly_grab, &x, &err), 1);
+    assert_string_equal(x.gamma, "-");
+    assert_int_equal(x.fees_enabled, -1);
+    assert_int_equal(x.accepting, -1);
+    assert_int_equal(x.exponent, -1);
+    assert_int_equal(query_int(f->db, "SELECT count(*) FROM markets WHERE platform = 'kalshi' AND fees_enabled IS NULL"
+                                      " AND accepting_orders IS NULL AND outcome_yes_name IS NULL"),
+                     1);
+    /* the hash of a market without outcome names covers title, description, rules, close time */
+    char *hash = query_text(f->db, "SELECT content_hash FROM markets WHERE platform_market_id = 'KXA'");
+    assert_string_equal(hash, "3a3fb34b2fd1226a08d220ab3e060aad17ab1eff10604c4746a737379d121189");
+    free(hash);
 }
 
 static int count_cb(void *ctx, const pm_market *m) {
@@ -484,6 +577,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_upsert_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upsert_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_unseen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_polymarket_details, setup, teardown),
         cmocka_unit_test_setup_teardown(test_candidates_and_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes, setup, teardown),
     };
