@@ -462,13 +462,13 @@ static void test_pages(void **state) {
 static void test_keyset_path(void **state) {
     (void)state;
     char path[256];
-    assert_int_equal(poly_gamma_keyset_path("", path, sizeof path), 0);
+    assert_int_equal(poly_gamma_keyset_path("", 100, path, sizeof path), 0);
     assert_string_equal(path, "/markets/keyset?limit=100&active=true&closed=false");
-    assert_int_equal(poly_gamma_keyset_path("eyJpZCI6MTIzfQ==", path, sizeof path), 0);
+    assert_int_equal(poly_gamma_keyset_path("eyJpZCI6MTIzfQ==", 100, path, sizeof path), 0);
     assert_string_equal(path, "/markets/keyset?limit=100&active=true&closed=false&after_cursor=eyJpZCI6MTIzfQ%3D%3D");
-    assert_int_equal(poly_gamma_keyset_path("a+b/c~d", path, sizeof path), 0);
-    assert_string_equal(path, "/markets/keyset?limit=100&active=true&closed=false&after_cursor=a%2Bb%2Fc~d");
-    assert_int_equal(poly_gamma_keyset_path("abc", path, 60), -1);
+    assert_int_equal(poly_gamma_keyset_path("a+b/c~d", 7, path, sizeof path), 0);
+    assert_string_equal(path, "/markets/keyset?limit=7&active=true&closed=false&after_cursor=a%2Bb%2Fc~d");
+    assert_int_equal(poly_gamma_keyset_path("abc", 100, path, 60), -1);
     assert_string_equal(poly_skip_name(POLY_SKIP_NO_TOKENS), "no token ids");
     assert_string_equal(poly_skip_name(POLY_SKIP_NOT_BINARY), "not two outcomes");
 }

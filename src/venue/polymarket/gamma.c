@@ -319,6 +319,7 @@ int poly_gamma_init(poly_gamma *g, const char *base_url, int64_t timeout_ms, pm_
     if (strncmp(base_url, "https://", 8) && strncmp(base_url, "http://", 7))
         return pm_err_set(err, "Gamma URL must start with https:// (or http:// for a local simulator): %s", base_url);
     memcpy(g->base, base_url, n);
+    g->page_limit = POLY_GAMMA_PAGE_LIMIT;
     pm_bucket_init(&g->bucket, 25, 50, pm_mono_ns());
     g->max_attempts = 5;
     g->backoff_base_ms = 250;
@@ -352,8 +353,8 @@ int poly_gamma_get(poly_gamma *g, const char *path_query, pm_http_response *res,
     }
 }
 
-int poly_gamma_keyset_path(const char *cursor, char *out, size_t cap) {
-    int n = snprintf(out, cap, "/markets/keyset?limit=%d&active=true&closed=false%s", POLY_GAMMA_PAGE_LIMIT,
+int poly_gamma_keyset_path(const char *cursor, int limit, char *out, size_t cap) {
+    int n = snprintf(out, cap, "/markets/keyset?limit=%d&active=true&closed=false%s", limit,
                      cursor && *cursor ? "&after_cursor=" : "");
     if (n < 0 || (size_t)n >= cap) return -1;
     static const char hex[] = "0123456789ABCDEF";

@@ -80,6 +80,7 @@ int poly_gamma_parse_page(const char *body, size_t len, poly_gamma_cb cb, void *
 typedef struct poly_gamma {
     pm_http *http;
     char base[512];
+    int page_limit; /* markets a keyset page asks for: POLY_GAMMA_PAGE_LIMIT, the venue's maximum */
     pm_bucket bucket;
     int max_attempts;
     int64_t backoff_base_ms, backoff_max_ms;
@@ -92,9 +93,10 @@ void poly_gamma_close(poly_gamma *g);
  * start>" or the transport error after the last attempt. */
 int poly_gamma_get(poly_gamma *g, const char *path_query, pm_http_response *res, pm_err *err);
 
-/* The path of a page of open markets: /markets/keyset?limit=100&active=true&closed=false, plus
- * &after_cursor=<cursor, percent-encoded> after the first page (the venue ignores `cursor`).
- * Every page repeats the filters: the venue ties a cursor to its query. -1 if out is short. */
-int poly_gamma_keyset_path(const char *cursor, char *out, size_t cap);
+/* The path of a page of open markets: /markets/keyset?limit=<limit>&active=true&closed=false,
+ * plus &after_cursor=<cursor, percent-encoded> after the first page (the venue ignores
+ * `cursor`). Every page repeats the filters: the venue ties a cursor to its query. -1 if out
+ * is short. */
+int poly_gamma_keyset_path(const char *cursor, int limit, char *out, size_t cap);
 
 #endif

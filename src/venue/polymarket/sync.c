@@ -50,7 +50,7 @@ int poly_sync(poly_gamma *g, pm_db *db, FILE *progress, poly_sync_stats *st, pm_
             pm_err_set(err, "more than %d pages: Gamma's cursor is not advancing", POLY_SYNC_MAX_PAGES);
             goto done;
         }
-        if (poly_gamma_keyset_path(cursor, path, sizeof path)) {
+        if (poly_gamma_keyset_path(cursor, g->page_limit, path, sizeof path)) {
             pm_err_set(err, "Gamma cursor too long");
             goto done;
         }
