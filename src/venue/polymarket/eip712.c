@@ -33,18 +33,37 @@ int poly_parse_bytes32(const char *s, uint8_t out[32], pm_err *err) { return par
 
 int poly_parse_uint256(const char *s, uint8_t out[32], pm_err *err) {
     memset(out, 0, 32);
-    if (!s || !*s || strlen(s) > 78) return pm_err_set(err, "'%.80s' is not a uint256 in decimal", s ? s : "");
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9') return pm_err_set(err, "'%.80s' is not a uint256 in decimal", s);
-        unsigned carry = (unsigned)(*p - '0');
-        for (int i = 31; i >= 0; i--) { /* out = out × 10 + digit */
-            unsigned v = out[i] * 10u + carry;
-            out[i] = (uint8_t)v;
-            carry = v >> 8;
+    size_t len = s ? strlen(s) : 0;
+    if (len == 0 || len > 78) return pm_err_set(err, "'%.80s' is not a uint256 in decimal", s ? s : "");
+    uint64_t limb[4] = {0}; /* little-endian 64-bit limbs */
+    for (size_t i = 0; i < len;) {
+        uint64_t chunk = 0, scale = 1; /* up to 19 digits at a time: limb = limb × 10^k + chunk */
+        for (int k = 0; k < 19 && i < len; k++, i++) {
+            if (s[i] < '0' || s[i] > '9') return pm_err_set(err, "'%.80s' is not a uint256 in decimal", s);
+            chunk = chunk * 10 + (uint64_t)(s[i] - '0');
+            scale *= 10;
+        }
+        unsigned __int128 carry = chunk;
+        for (int j = 0; j < 4; j++) {
+            unsigned __int128 v = (unsigned __int128)limb[j] * scale + carry;
+            limb[j] = (uint64_t)v;
+            carry = v >> 64;
         }
         if (carry) return pm_err_set(err, "'%.80s' does not fit in 256 bits", s);
     }
+    for (int j = 0; j < 4; j++)
+        for (int b = 0; b < 8; b++) out[31 - 8 * j - b] = (uint8_t)(limb[j] >> (8 * b));
     return 0;
+}
+
+void poly_address_checksum(const uint8_t a[20], char out[43]) {
+    poly_hex(a, 20, out);
+    uint8_t h[32];
+    pm_keccak256(out + 2, 40, h); /* EIP-55: hash of the lower-case hex digits */
+    for (int i = 0; i < 40; i++) {
+        int nibble = (h[i / 2] >> (i % 2 ? 0 : 4)) & 15;
+        if (nibble >= 8 && out[2 + i] >= 'a') out[2 + i] = (char)(out[2 + i] - 'a' + 'A');
+    }
 }
 
 void poly_word_u64(uint64_t v, uint8_t out[32]) {

@@ -34,6 +34,8 @@ int poly_parse_bytes32(const char *s, uint8_t out[32], pm_err *err);
 void poly_word_u64(uint64_t v, uint8_t out[32]);
 /* Lower-case "0x…" hex of n bytes into out (2n + 3 bytes). */
 void poly_hex(const uint8_t *b, size_t n, char *out);
+/* EIP-55 mixed-case checksummed "0x…" form of an address (what ethers' getAddress prints). */
+void poly_address_checksum(const uint8_t a[20], char out[43]);
 
 /* Domain separator; verifying_contract NULL gives the 3-field domain (name, version, chainId). */
 void poly_domain_separator(const char *name, const char *version, uint64_t chain_id, const uint8_t *verifying_contract,

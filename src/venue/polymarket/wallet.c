@@ -5,6 +5,7 @@
 #include "venue/polymarket/eip712.h"
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 #include <stdlib.h>
@@ -25,10 +26,16 @@ int poly_wallet_new(const char *private_key_hex, poly_wallet **out, pm_err *err)
         return pm_err_set(err, "the Polymarket private key must be 0x followed by 64 hex digits");
     }
     w->ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
+    uint8_t seed[32]; /* blinds the context's scalar multiplications against side channels */
+    if (!w->ctx || RAND_bytes(seed, sizeof seed) != 1 || !secp256k1_context_randomize(w->ctx, seed)) {
+        poly_wallet_free(w);
+        return pm_err_set(err, "could not set up a randomized secp256k1 context");
+    }
+    OPENSSL_cleanse(seed, sizeof seed);
     secp256k1_pubkey pub;
     uint8_t ser[65];
     size_t len = sizeof ser;
-    if (!w->ctx || !secp256k1_ec_seckey_verify(w->ctx, w->key) || !secp256k1_ec_pubkey_create(w->ctx, &pub, w->key)) {
+    if (!secp256k1_ec_seckey_verify(w->ctx, w->key) || !secp256k1_ec_pubkey_create(w->ctx, &pub, w->key)) {
         poly_wallet_free(w);
         return pm_err_set(err, "the Polymarket private key is not a valid secp256k1 key");
     }
