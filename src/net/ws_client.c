@@ -210,5 +210,11 @@ int pm_ws_send(pm_ws *w, const char *text, size_t len) {
     return 0;
 }
 
+void pm_ws_reconnect(pm_ws *w, const char *why) {
+    if (!w->wsi || w->closing) return;
+    pm_warn("ws", "dropping the connection to redial", PM_KV_S("url", w->url), PM_KV_S("reason", why));
+    lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 int pm_ws_is_connected(const pm_ws *w) { return w->connected; }
 void pm_ws_get_stats(const pm_ws *w, pm_ws_stats *out) { *out = w->stats; }

@@ -44,6 +44,10 @@ void pm_ws_service(pm_ws *w, int timeout_ms);
 /* Queues a text message; -1 when not connected or the queue is full (counted). */
 int pm_ws_send(pm_ws *w, const char *text, size_t len);
 
+/* Drops the current connection (if any) so that it is redialled with the usual backoff: for
+ * application-level liveness checks (a feed that went silent, an unanswered keep-alive). */
+void pm_ws_reconnect(pm_ws *w, const char *why);
+
 int pm_ws_is_connected(const pm_ws *w);
 void pm_ws_get_stats(const pm_ws *w, pm_ws_stats *out);
 
