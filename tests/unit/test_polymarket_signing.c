@@ -11,11 +11,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <secp256k1.h>
 
 #include "util/keccak.h"
 #include "venue/polymarket/amounts.h"
 #include "venue/polymarket/eip712.h"
 #include "venue/polymarket/l2auth.h"
+#include "venue/polymarket/rfc6979.h"
 #include "venue/polymarket/sig1271.h"
 #include "venue/polymarket/wallet.h"
 
@@ -87,6 +89,34 @@ static void test_wallet(void **state) {
     assert_int_equal(poly_wallet_new("0x00", &w, &err), -1);
     assert_int_equal(poly_wallet_new("0x0000000000000000000000000000000000000000000000000000000000000000", &w, &err), -1);
     assert_string_equal(err.msg, "the Polymarket private key is not a valid secp256k1 key");
+}
+
+/* pmarb's RFC 6979 nonces equal libsecp256k1's own nonce function (which ethers' signatures
+ * match), for pseudo-random keys and digests, digests at or above the group order, and the
+ * retry candidates. */
+static void test_rfc6979(void **state) {
+    (void)state;
+    uint64_t x = 0x243F6A8885A308D3ULL;
+    for (int i = 0; i < 200; i++) {
+        uint8_t key[32], msg[32], mine[32], theirs[32];
+        for (int j = 0; j < 32; j++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            key[j] = (uint8_t)x;
+            msg[j] = (uint8_t)(x >> 32);
+        }
+        if (i % 10 == 0) memset(msg, 0xff, 32); /* ≥ n: reduced first */
+        key[0] &= 0x7f;                          /* a valid key (< n) */
+        poly_rfc6979 r;
+        poly_rfc6979_init(&r, key);
+        for (unsigned attempt = 0; attempt < (i < 20 ? 4u : 1u); attempt++) {
+            assert_int_equal(poly_rfc6979_nonce(mine, msg, key, NULL, &r, attempt), 1);
+            assert_int_equal(secp256k1_nonce_function_rfc6979(theirs, msg, key, NULL, NULL, attempt), 1);
+            assert_memory_equal(mine, theirs, 32);
+        }
+        key[5] ^= 1; /* another key than the one prepared: refused */
+        assert_int_equal(poly_rfc6979_nonce(mine, msg, key, NULL, &r, 0), 0);
+        poly_rfc6979_wipe(&r);
+    }
 }
 
 static void test_domains(void **state) {
@@ -334,7 +364,7 @@ static void test_market_amounts(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_keccak),   cmocka_unit_test(test_words),           cmocka_unit_test(test_wallet),
+        cmocka_unit_test(test_keccak),   cmocka_unit_test(test_words),           cmocka_unit_test(test_wallet),   cmocka_unit_test(test_rfc6979),
         cmocka_unit_test(test_domains),  cmocka_unit_test(test_v2_orders),       cmocka_unit_test(test_limit_order_end_to_end),
         cmocka_unit_test(test_clob_auth), cmocka_unit_test(test_l2_hmac),   cmocka_unit_test(test_limit_amounts),
         cmocka_unit_test(test_poly_1271),  cmocka_unit_test(test_market_amounts),

@@ -3,6 +3,7 @@
 
 #include "util/keccak.h"
 #include "venue/polymarket/eip712.h"
+#include "venue/polymarket/rfc6979.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -15,6 +16,7 @@ struct poly_wallet {
     secp256k1_context *ctx;
     uint8_t key[32];
     uint8_t address[20];
+    poly_rfc6979 nonce; /* the key's RFC 6979 midstates */
 };
 
 int poly_wallet_new(const char *private_key_hex, poly_wallet **out, pm_err *err) {
@@ -43,6 +45,7 @@ int poly_wallet_new(const char *private_key_hex, poly_wallet **out, pm_err *err)
     uint8_t h[32];
     pm_keccak256(ser + 1, 64, h); /* without the 0x04 prefix */
     memcpy(w->address, h + 12, 20);
+    poly_rfc6979_init(&w->nonce, w->key);
     *out = w;
     return 0;
 }
@@ -50,6 +53,7 @@ int poly_wallet_new(const char *private_key_hex, poly_wallet **out, pm_err *err)
 void poly_wallet_free(poly_wallet *w) {
     if (!w) return;
     OPENSSL_cleanse(w->key, sizeof w->key);
+    poly_rfc6979_wipe(&w->nonce);
     if (w->ctx) secp256k1_context_destroy(w->ctx);
     free(w);
 }
@@ -59,7 +63,7 @@ void poly_wallet_address(const poly_wallet *w, uint8_t out[20]) { memcpy(out, w-
 int poly_wallet_sign(const poly_wallet *w, const uint8_t digest[32], uint8_t sig[65], pm_err *err) {
     secp256k1_ecdsa_recoverable_signature rs;
     int recid;
-    if (!secp256k1_ecdsa_sign_recoverable(w->ctx, &rs, digest, w->key, NULL, NULL) ||
+    if (!secp256k1_ecdsa_sign_recoverable(w->ctx, &rs, digest, w->key, poly_rfc6979_nonce, (void *)&w->nonce) ||
         !secp256k1_ecdsa_recoverable_signature_serialize_compact(w->ctx, sig, &recid, &rs))
         return pm_err_set(err, "secp256k1 signing failed");
     sig[64] = (uint8_t)(27 + recid);

@@ -1,7 +1,7 @@
 /* wallet.h — the Polymarket signing key: an Ethereum private key (secp256k1), its address
  * (keccak256 of the public key, last 20 bytes), and recoverable ECDSA signatures of 32-byte
  * digests as 65 bytes r ‖ s ‖ v with v = 27 or 28. Nonces are RFC 6979 (deterministic, so the
- * signatures equal ethers'); the secp256k1 context is created once per wallet and randomized
+ * signatures equal ethers'; computed by rfc6979.h, identical to libsecp256k1's own but cheaper); the secp256k1 context is created once per wallet and randomized
  * (blinded) from the CSPRNG. Signing is thread-safe: a wallet is read-only after creation. */
 #ifndef PM_VENUE_POLYMARKET_WALLET_H
 #define PM_VENUE_POLYMARKET_WALLET_H
