@@ -1,10 +1,11 @@
-/* cmd_book.c — `pmarb book kalshi TICKER`: stream one market's order book and print its top
- * (YES and NO bid/ask with sizes, age) until Ctrl-C: the first check that credentials and
- * connectivity work. */
+/* cmd_book.c — `pmarb book kalshi TICKER` and `pmarb book polymarket TOKEN_ID`: stream one
+ * market's order book and print its top (bid/ask with sizes, age) until Ctrl-C: the first check
+ * that credentials and connectivity work. */
 #include "cli/cli.h"
 #include "config/secrets.h"
 #include "util/clock.h"
 #include "venue/kalshi/ws.h"
+#include "venue/polymarket/ws.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -12,11 +13,15 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: pmarb book kalshi TICKER [--seconds N]\n\n"
-    "Connects to Kalshi's WebSocket ([kalshi] env or ws_url) with KALSHI_API_KEY_ID and\n"
+    "usage: pmarb book kalshi TICKER [--seconds N]\n"
+    "       pmarb book polymarket TOKEN_ID [--seconds N]\n\n"
+    "kalshi: connects to Kalshi's WebSocket ([kalshi] env or ws_url) with KALSHI_API_KEY_ID and\n"
     "KALSHI_PRIVATE_KEY_PATH, subscribes to TICKER's order book and prints its top twice a\n"
     "second: YES bid/ask and NO bid/ask with sizes, and how long ago the book last changed.\n"
-    "Runs until Ctrl-C, or for N seconds. Polymarket books are not available in this version.\n";
+    "polymarket: subscribes to the outcome token TOKEN_ID on the public market channel\n"
+    "([polymarket] ws_url + /market; no credentials) and prints that token's bid and ask with\n"
+    "sizes, its tick size and the book's age twice a second.\n"
+    "Runs until Ctrl-C, or for N seconds.\n";
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) {
@@ -53,13 +58,71 @@ static void print_top(const pm_book *b, const char *ticker) {
     fflush(stdout);
 }
 
+static void print_poly_top(const poly_feed *f, const char *token) {
+    static const char *const states[] = {"waiting for snapshot", "live", "stale: resyncing"};
+    const pm_book *b = poly_feed_book(f, 0);
+    if (b->state != PM_BOOK_LIVE) {
+        printf("%s  %s\n", token, states[b->state]);
+        fflush(stdout);
+        return;
+    }
+    char bid[96], ask[96], tick[PM_FIXED_BUF] = "?";
+    fmt_level(pm_book_best(&b->bid), 0, bid, sizeof bid);
+    fmt_level(pm_book_best(&b->ask), 0, ask, sizeof ask);
+    if (poly_feed_tick_size(f, 0) != POLY_PX_NONE) pm_fixed_format_exact(poly_feed_tick_size(f, 0), 1, tick, sizeof tick);
+    printf("%s  bid %s ask %s  tick %s  age %lld ms\n", token, bid, ask, tick,
+           (long long)((pm_mono_ns() - b->updated_ns) / 1000000));
+    fflush(stdout);
+}
+
+static void install_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int book_polymarket(const pm_config *cfg, const char *token, double seconds) {
+    poly_feed_config fc;
+    poly_feed_config_default(&fc);
+    fc.assets_per_connection = cfg->polymarket.assets_per_connection;
+    fc.freeze_floor_ms = cfg->polymarket.freeze_floor_ms;
+    fc.freeze_factor = cfg->polymarket.freeze_factor;
+    fc.consistency_grace_ms = cfg->polymarket.consistency_grace_ms;
+    poly_ws *ws;
+    pm_err err;
+    const char *tokens[] = {token};
+    if (poly_ws_new(cfg->polymarket.ws_url, &fc, 1, tokens, 1, NULL, NULL, NULL, &ws, &err))
+        return pm_cli_usage_error("book", "%s", err.msg);
+    install_signals();
+    int64_t start = pm_mono_ns(), next_print = start + 500000000LL;
+    while (!stop && (seconds <= 0 || pm_mono_ns() - start < (int64_t)(seconds * 1e9))) {
+        poly_ws_service(ws, 50);
+        if (pm_mono_ns() >= next_print) {
+            print_poly_top(poly_ws_feed(ws), token);
+            next_print += 500000000LL;
+        }
+    }
+    poly_feed_stats st;
+    poly_feed_get_stats(poly_ws_feed(ws), &st);
+    fprintf(stderr,
+            "frames %llu, snapshots %llu, deltas %llu, resyncs %llu, malformed %llu, tick changes %llu, freezes %llu\n",
+            (unsigned long long)st.frames, (unsigned long long)st.snapshots, (unsigned long long)st.deltas,
+            (unsigned long long)st.resyncs, (unsigned long long)st.malformed, (unsigned long long)st.tick_changes,
+            (unsigned long long)st.freezes);
+    poly_ws_free(ws);
+    return PM_EXIT_OK;
+}
+
 int pm_cmd_book(pm_cli *cli, int argc, char **argv) {
     if (pm_cli_wants_help(argc, argv)) {
         fputs(usage, stdout);
         return PM_EXIT_OK;
     }
     if (argc < 3) return pm_cli_usage_error("book", "needs a venue and a market");
-    if (strcmp(argv[1], "kalshi")) return pm_cli_usage_error("book", "only kalshi books are available in this version");
+    int poly = !strcmp(argv[1], "polymarket");
+    if (!poly && strcmp(argv[1], "kalshi")) return pm_cli_usage_error("book", "venue must be kalshi or polymarket");
     const char *ticker = argv[2];
     double seconds = 0;
     for (int i = 3; i < argc; i++) {
@@ -68,6 +131,7 @@ int pm_cmd_book(pm_cli *cli, int argc, char **argv) {
     }
     const pm_config *cfg = pm_cli_config(cli);
     if (!cfg) return PM_EXIT_USAGE;
+    if (poly) return book_polymarket(cfg, ticker, seconds);
     pm_secrets sec;
     pm_secrets_load(&sec);
     const char *id = sec.value[PM_SECRET_KALSHI_API_KEY_ID], *path = sec.value[PM_SECRET_KALSHI_PRIVATE_KEY_PATH];
@@ -85,11 +149,7 @@ int pm_cmd_book(pm_cli *cli, int argc, char **argv) {
         kalshi_auth_free(auth);
         return pm_cli_fail("%s", err.msg);
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    install_signals();
     int64_t start = pm_mono_ns(), next_print = start + 500000000LL;
     while (!stop && (seconds <= 0 || pm_mono_ns() - start < (int64_t)(seconds * 1e9))) {
         kalshi_ws_service(ws, 50);

@@ -44,6 +44,9 @@ typedef struct pm_config {
         int signature_type;            /* pm_poly_sig_type */
         int64_t timeout_ms;
         int64_t assets_per_connection;
+        int64_t freeze_floor_ms;       /* market-channel silence never called a freeze below this */
+        int64_t freeze_factor;         /* silence of this many mean message gaps is a freeze */
+        int64_t consistency_grace_ms;  /* how long the venue's top may disagree with our book */
     } polymarket;
     struct {
         char base_url[PM_CFG_STR_MAX]; /* "" = no LLM: heuristic matching only */
