@@ -29,15 +29,6 @@ void poly_order_params_init(poly_order_params *p) {
     p->salt = POLY_SALT_RANDOM;
 }
 
-int poly_salt_new(uint64_t *out, pm_err *err) {
-    uint8_t b[8];
-    if (RAND_bytes(b, sizeof b) != 1) return pm_err_set(err, "the CSPRNG (RAND_bytes) failed");
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | b[i];
-    *out = v & POLY_SALT_MAX;
-    return 0;
-}
-
 static int exchange_domain(uint64_t chain_id, const char *address, const char *version, uint8_t out[32], pm_err *err) {
     uint8_t contract[20];
     if (poly_parse_address(address, contract, err)) return -1;
@@ -128,12 +119,22 @@ int poly_order_check(const poly_order_params *p, poly_amounts *out, pm_err *err)
     return poly_limit_amounts(p->side, p->price, p->size, p->tick, out, err);
 }
 
-int poly_order_sign(const poly_order_builder *b, const poly_order_params *p, poly_signed_order *out, pm_err *err) {
+/* The next pooled salt, refilling the pool with one CSPRNG call when it is empty. */
+static int next_salt(poly_order_builder *b, uint64_t *out, pm_err *err) {
+    if (b->salts_left == 0) {
+        if (RAND_bytes((unsigned char *)b->salts, sizeof b->salts) != 1) return pm_err_set(err, "the CSPRNG (RAND_bytes) failed");
+        b->salts_left = (int)(sizeof b->salts / sizeof b->salts[0]);
+    }
+    *out = b->salts[--b->salts_left] & POLY_SALT_MAX; /* uniform below 2^53 */
+    return 0;
+}
+
+int poly_order_sign(poly_order_builder *b, const poly_order_params *p, poly_signed_order *out, pm_err *err) {
     if (poly_order_check(p, &out->amounts, err)) return -1;
     poly_order o;
     if (poly_parse_uint256(p->token_id, o.token_id, err)) return -1;
     out->salt = p->salt;
-    if (p->salt == POLY_SALT_RANDOM && poly_salt_new(&out->salt, err)) return -1;
+    if (p->salt == POLY_SALT_RANDOM && next_salt(b, &out->salt, err)) return -1;
     out->timestamp_ms = p->timestamp_ms ? p->timestamp_ms : pm_wall_ns() / 1000000;
     poly_word_u64(out->salt, o.salt);
     memcpy(o.maker, b->maker, 20);
@@ -197,15 +198,22 @@ static void put_hex(out_buf *o, const uint8_t *bytes, size_t n) {
         o->over = 1;
         return;
     }
-    *o->p++ = '0';
-    *o->p++ = 'x';
-    for (size_t i = 0; i < n; i++) {
-        *o->p++ = digits[bytes[i] >> 4];
-        *o->p++ = digits[bytes[i] & 15];
+    char *q = o->p;
+    *q++ = '0';
+    *q++ = 'x';
+    for (size_t i = 0; i < n; i++, q += 2) {
+        q[0] = digits[bytes[i] >> 4];
+        q[1] = digits[bytes[i] & 15];
     }
+    o->p = q;
 }
 
-static const uint8_t zero32[32];
+static const char zero32_hex[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
+
+static void put_bytes32(out_buf *o, const uint8_t *b32) {
+    if (b32) put_hex(o, b32, 32);
+    else PUT_LIT(o, zero32_hex);
+}
 
 int poly_order_body(const poly_order_builder *b, const poly_order_params *p, const poly_signed_order *s, char *buf,
                     size_t cap, pm_err *err) {
@@ -233,9 +241,9 @@ int poly_order_body(const poly_order_builder *b, const poly_order_params *p, con
     PUT_LIT(&o, "\",\"expiration\":\"");
     put_u64(&o, (uint64_t)p->expiration);
     PUT_LIT(&o, "\",\"metadata\":\"");
-    put_hex(&o, p->metadata ? p->metadata : zero32, 32);
+    put_bytes32(&o, p->metadata);
     PUT_LIT(&o, "\",\"builder\":\"");
-    put_hex(&o, p->builder ? p->builder : zero32, 32);
+    put_bytes32(&o, p->builder);
     PUT_LIT(&o, "\",\"signature\":\"");
     put_hex(&o, s->signature, s->signature_len);
     PUT_LIT(&o, "\"},\"owner\":\"");

@@ -7,7 +7,8 @@
  * checks the account's shape, fixes maker and signer, and precomputes the domain separators of
  * the V2, V2 neg-risk and V3 exchanges and the POLY_1271 envelope's constants. Each order then
  * costs two Keccak-256 hashes (three for POLY_1271), one secp256k1 signature and some text,
- * writes only into the caller's structures and buffers, and allocates nothing.
+ * writes only into the caller's structures and buffers, and allocates nothing. Salts come from a
+ * pool the builder refills from the CSPRNG 64 at a time, so a builder belongs to one thread.
  *
  * Maker and signer follow the official client: maker = funder (or the EOA when there is none),
  * signer = the EOA, except POLY_1271 where the deposit wallet is both. Exchange: version 2 →
@@ -56,6 +57,8 @@ typedef struct poly_order_builder {
     char owner[POLY_OWNER_MAX + 1];
     uint8_t domain_v2[32], domain_v2_neg_risk[32], domain_v3[32];
     poly_1271_wallet deposit_wallet;      /* POLY_1271 only */
+    uint64_t salts[64];                   /* CSPRNG salts not used yet: salts[0 .. salts_left) */
+    int salts_left;
 } poly_order_builder;
 
 /* Checks the account: EOA must have maker == signer (no other funder); types 1–3 need a funder
@@ -99,7 +102,7 @@ typedef struct poly_signed_order {
 int poly_order_check(const poly_order_params *p, poly_amounts *out, pm_err *err);
 
 /* poly_order_check, then the salt, timestamp, hashes and signature. */
-int poly_order_sign(const poly_order_builder *b, const poly_order_params *p, poly_signed_order *out, pm_err *err);
+int poly_order_sign(poly_order_builder *b, const poly_order_params *p, poly_signed_order *out, pm_err *err);
 
 /* The /order body (NUL-terminated, compact JSON, the official client's field order) into buf;
  * returns its length, or -1 with err when cap is too small. p and o as given to poly_order_sign. */
@@ -108,8 +111,5 @@ int poly_order_body(const poly_order_builder *b, const poly_order_params *p, con
 
 /* The /orders body: the JSON array of n (1..POLY_BATCH_MAX) order bodies. Returns its length or -1. */
 int poly_batch_body(const char *const *bodies, size_t n, char *buf, size_t cap, pm_err *err);
-
-/* A salt from the CSPRNG (OpenSSL RAND_bytes), uniformly below 2^53. */
-int poly_salt_new(uint64_t *out, pm_err *err);
 
 #endif
