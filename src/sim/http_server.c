@@ -29,6 +29,7 @@ typedef struct session {
     int status;
     void *ws;           /* the venue's state of a WebSocket connection */
     char *frame;        /* a WebSocket message being reassembled */
+    int awaiting_body;  /* the request announced a body: answer once it is complete */
     size_t frame_len, frame_cap;
 } session;
 
@@ -149,10 +150,12 @@ int sim_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
         }
         char cl[32] = "";
         int has_body = lws_hdr_copy(wsi, cl, sizeof cl, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 && atol(cl) > 0;
+        s->awaiting_body = has_body;
         if (has_body) return 0; /* wait for LWS_CALLBACK_HTTP_BODY_COMPLETION */
         return dispatch(wsi, s);
     }
     case LWS_CALLBACK_HTTP_BODY:
+        if (!s->awaiting_body || !len) return 0;
         if (s->body_len + len + 1 > s->body_cap) {
             size_t cap = (s->body_len + len + 1) * 2;
             if (cap > (8u << 20)) return -1; /* no simulated endpoint takes more than a few KB */
@@ -166,6 +169,8 @@ int sim_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
         s->body[s->body_len] = '\0';
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (!s->awaiting_body) return 0; /* "Content-Length: 0": answered already */
+        s->awaiting_body = 0;
         return dispatch(wsi, s);
     case LWS_CALLBACK_TIMER: /* a delayed response is due */
         return s->out ? send_headers(wsi, s) : 0;
