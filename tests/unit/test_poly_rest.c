@@ -444,7 +444,7 @@ static void test_trades(void **state) {
     static const char *const bad[] = {
         "{\"data\":[{\"id\":\"x\",\"side\":\"HOLD\",\"size\":\"1\",\"price\":\"0.5\"}]}",
         "{\"data\":[{\"id\":\"x\",\"side\":\"BUY\",\"size\":\"1\"}]}",
-        "{\"data\":[{\"id\":\"x\",\"side\":\"BUY\",\"size\":\"1\",\"price\":\"0.5\",\"maker_orders\":[{}]}]}",
+        "{\"data\":[{\"id\":\"x\",\"side\":\"BUY\",\"size\":\"1\",\"price\":\"0.5\",\"maker_orders\":[{\"order_id\":5}]}]}",
         "{\"data\":{}}",
         "{\"data\":[],\"next_cursor\":5}",
     };
@@ -539,6 +539,33 @@ static void test_api_key_cli(void **state) {
     free(dir), free(ini);
 }
 
+/* The rate-limit classes carry the venue's published limits (fact sheet §8). */
+static void test_limits(void **state) {
+    (void)state;
+    poly_rest r;
+    pm_err err;
+    assert_int_equal(poly_rest_init(&r, "https://clob.polymarket.com/", 137, 1000, &err), 0);
+    assert_string_equal(r.base, "https://clob.polymarket.com");
+    assert_int_equal(r.limits->global.capacity, 15000);
+    assert_int_equal(r.limits->burst[POLY_EP_BOOK].rate, 150);
+    assert_int_equal(r.limits->burst[POLY_EP_BOOK].capacity, 1500);
+    assert_int_equal(r.limits->burst[POLY_EP_TICK].capacity, 200);
+    assert_int_equal(r.limits->burst[POLY_EP_BALANCE_UPDATE].rate, 5);
+    assert_int_equal(r.limits->burst[POLY_EP_POST_ORDER].capacity, 3500);
+    assert_int_equal(r.limits->sustained_on[POLY_EP_POST_ORDER], 1);
+    assert_int_equal(r.limits->sustained[POLY_EP_POST_ORDER].rate, 60);
+    assert_int_equal(r.limits->sustained[POLY_EP_POST_ORDER].capacity, 36000);
+    assert_int_equal(r.limits->sustained[POLY_EP_CANCEL_MANY].rate, 25);
+    assert_int_equal(r.limits->sustained_on[POLY_EP_DATA], 0);
+    poly_rest child;
+    assert_int_equal(poly_rest_fork(&r, &child, 500, &err), 0);
+    assert_ptr_equal(child.limits, r.limits); /* threads share the budget */
+    assert_ptr_not_equal(child.http, r.http);
+    poly_rest_close(&child);
+    poly_rest_close(&r);
+    assert_int_equal(poly_rest_init(&r, "ftp://x", 137, 1000, &err), -1);
+}
+
 int main(void) {
     pm_log_set_level(PM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
@@ -548,7 +575,7 @@ int main(void) {
         cmocka_unit_test(test_order_responses),  cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_open_orders),      cmocka_unit_test(test_trades),
         cmocka_unit_test(test_balance_and_creds), cmocka_unit_test(test_l1_headers),
-        cmocka_unit_test(test_api_key_cli),
+        cmocka_unit_test(test_api_key_cli),      cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

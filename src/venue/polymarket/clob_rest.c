@@ -119,7 +119,9 @@ static int attempt(poly_rest *r, const poly_req *q, pm_http_response *res, pm_er
         snprintf(h[3], sizeof h[3], "POLY_NONCE: %s", l1.nonce);
         for (int i = 0; i < 4; i++) headers[i] = h[i];
     }
-    int rc = pm_http_do(r->http, q->method, url, headers, q->body, res, err);
+    /* a bodiless POST or DELETE still says Content-Length: 0, or a keep-alive peer may wait for a body */
+    const char *body = q->body ? q->body : strcmp(q->method, "GET") ? "" : NULL;
+    int rc = pm_http_do(r->http, q->method, url, headers, body, res, err);
     OPENSSL_cleanse(h, sizeof h);
     return rc;
 }
