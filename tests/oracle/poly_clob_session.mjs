@@ -22,9 +22,12 @@ try {
   const book = await client.getOrderBook(yes);
   const before = await client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
 
-  // a $5 market buy: the client prices it from the book, signs it for the V2 CTF exchange
-  const filled = await client.createAndPostMarketOrder({ tokenID: yes, amount: 5, side: Side.BUY }, undefined,
-    OrderType.FOK);
+  // a $5 market buy, its worst price three ticks through the best ask (the book keeps moving);
+  // the client signs it for the V2 CTF exchange
+  const bestAsk = Math.min(...book.asks.map((l) => Number(l.price)));
+  const worst = Math.min(0.99, Math.round((bestAsk + 0.03) * 100) / 100);
+  const filled = await client.createAndPostMarketOrder({ tokenID: yes, amount: 5, side: Side.BUY, price: worst },
+    undefined, OrderType.FOK);
   const trades = await client.getTrades({ id: filled.tradeIDs[0] });
   const afterBuy = await client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
   const shares = await client.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: yes });

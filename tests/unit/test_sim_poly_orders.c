@@ -4,7 +4,8 @@
  * exact cost, taker fee in shares, balance and position; a FOK that cannot fill killed; a FAK
  * filled partially; a GTC resting on the book, listed and cancelled; a bad signature, the wrong
  * exchange domain and a wrong owner refused with the venue's texts; a POLY_1271 order in its
- * ERC-7739 envelope accepted; a batch with per-order results. Orders are signed here from the
+ * ERC-7739 envelope accepted; a batch with per-order results; the user channel's order
+ * (PLACEMENT, CANCELLATION) and trade messages. Orders are signed here from the
  * EIP-712 primitives, not with the simulator's code. Also the envelope check against the
  * official POLY_1271 vector. */
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 
 #include "core/poly_fee.h"
 #include "net/http.h"
+#include "net/ws_client.h"
 #include "sim/poly_ledger.h"
 #include "testutil.h"
 #include "util/clock.h"
@@ -42,7 +44,7 @@ typedef struct market {
 
 typedef struct fixture {
     pm_test_proc sim;
-    char clob[256], gamma[256];
+    char clob[256], gamma[256], ws[256];
     pm_http *http;
     poly_wallet *wallet;
     uint8_t addr[20];
@@ -211,6 +213,7 @@ typedef struct spec {
     int wrong_domain;         /* sign for the neg-risk exchange instead */
     int corrupt;              /* flip a bit of the signature */
     const char *owner;        /* NULL: the API key */
+    int64_t expiration;       /* unix seconds, 0 = none */
 } spec;
 
 static char *order_body(fixture *f, const spec *s, char id[67]) {
@@ -283,7 +286,8 @@ static char *order_body(fixture *f, const spec *s, char id[67]) {
     json_object_set_new(order, "signatureType", json_integer(s->sig_type));
     snprintf(text, sizeof text, "%lld", (long long)ts_ms);
     json_object_set_new(order, "timestamp", json_string(text));
-    json_object_set_new(order, "expiration", json_string("0"));
+    snprintf(text, sizeof text, "%lld", (long long)s->expiration);
+    json_object_set_new(order, "expiration", json_string(text));
     json_object_set_new(order, "metadata", json_string(ZERO32));
     json_object_set_new(order, "builder", json_string(ZERO32));
     json_object_set_new(order, "signature", json_string(sig_text));
@@ -313,6 +317,7 @@ static int setup(void **state) {
     json_t *ready = json_loads(f->sim.line, 0, NULL), *pm = json_object_get(ready, "polymarket");
     snprintf(f->clob, sizeof f->clob, "%s", json_string_value(json_object_get(pm, "clob")));
     snprintf(f->gamma, sizeof f->gamma, "%s", json_string_value(json_object_get(pm, "gamma")));
+    snprintf(f->ws, sizeof f->ws, "%s", json_string_value(json_object_get(pm, "ws")));
     json_decref(ready);
     assert_int_equal(pm_http_new(5000, &f->http, NULL), 0);
     assert_int_equal(poly_wallet_new(KEY_A, &f->wallet, NULL), 0);
@@ -636,6 +641,56 @@ static void test_refusals(void **state) {
     assert_int_equal(post(f, &precise, id, &doc), 400);
     assert_int_equal(strncmp(error_of(doc), "invalid amounts, the buy orders maker amount supports a max accuracy of ", 72), 0);
     json_decref(doc);
+    /* GTD: expiration beyond the one-minute safety threshold; no other type may expire */
+    int64_t now = pm_wall_ns() / 1000000000;
+    spec gtd = {.token = f->m.yes, .maker_amount = maker, .taker_amount = size, .type = "GTD", .expiration = now + 30};
+    assert_int_equal(post(f, &gtd, id, &doc), 400);
+    assert_string_equal(error_of(doc), "invalid expiration");
+    json_decref(doc);
+    spec gtc = {.token = f->m.yes, .maker_amount = maker, .taker_amount = size, .type = "GTC", .expiration = now + 3600};
+    assert_int_equal(post(f, &gtc, id, &doc), 400);
+    assert_string_equal(error_of(doc), "invalid expiration");
+    json_decref(doc);
+    gtd.expiration = now + 3600;
+    assert_int_equal(post(f, &gtd, id, &doc), 200);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "live");
+    json_decref(doc);
+    char path[128], exp[24];
+    snprintf(path, sizeof path, "/data/order/%s", id);
+    snprintf(exp, sizeof exp, "%lld", (long long)gtd.expiration);
+    assert_int_equal(call(f, "GET", path, NULL, NULL, NULL, 1, &doc), 200);
+    assert_string_equal(json_string_value(json_object_get(doc, "order_type")), "GTD");
+    assert_string_equal(json_string_value(json_object_get(doc, "expiration")), exp);
+    json_decref(doc);
+    /* postOnly is for resting orders only */
+    spec fok = {.token = f->m.yes, .maker_amount = PM_SCALE, .taker_amount = 100 * PM_SCALE, .type = "FOK"};
+    char *body = order_body(f, &fok, id), *at = strstr(body, "\"postOnly\":false");
+    assert_non_null(at);
+    memcpy(at, "\"postOnly\":true ", 16);
+    assert_int_equal(call(f, "POST", "/order", NULL, body, NULL, 1, &doc), 400);
+    assert_string_equal(error_of(doc), "invalid post-only order: only GTC and GTD order types are allowed");
+    json_decref(doc);
+    free(body);
+    /* a post-only buy at 0.99 would take the book */
+    pm_qty_t five = f->m.min_size > 5 * PM_SCALE ? f->m.min_size : 5 * PM_SCALE;
+    spec cross = {.token = f->m.yes, .taker_amount = five, .type = "GTC"};
+    pm_notional(PM_PX_ONE - f->m.tick, five, PM_ROUND_FLOOR, &cross.maker_amount, NULL);
+    body = order_body(f, &cross, id);
+    at = strstr(body, "\"postOnly\":false");
+    memcpy(at, "\"postOnly\":true ", 16);
+    assert_int_equal(call(f, "POST", "/order", NULL, body, NULL, 1, &doc), 400);
+    assert_string_equal(error_of(doc), "invalid post-only order: order crosses book");
+    json_decref(doc);
+    free(body);
+    /* the fault switch refuses the next order, then lets orders through again */
+    assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"reject_orders\":true,\"count\":1}", NULL, 0, &doc), 200);
+    json_decref(doc);
+    spec plain = {.token = f->m.yes, .maker_amount = maker, .taker_amount = size, .type = "GTC"};
+    assert_int_equal(post(f, &plain, id, &doc), 400);
+    assert_string_equal(error_of(doc), "order rejected by the simulator's fault switch");
+    json_decref(doc);
+    assert_int_equal(post(f, &plain, id, &doc), 200);
+    json_decref(doc);
     assert_int_equal(call(f, "POST", "/order", NULL, "{\"order\":{}}", NULL, 1, &doc), 400);
     assert_string_equal(error_of(doc), "Invalid order payload");
     json_decref(doc);
@@ -678,6 +733,89 @@ static void test_1271_and_batch(void **state) {
     assert_int_equal(call(f, "DELETE", "/cancel-market-orders", NULL, q, NULL, 1, &doc), 200);
     assert_int_equal(json_array_size(json_object_get(doc, "canceled")), 2);
     json_decref(doc);
+}
+
+/* --- the user channel --- */
+
+typedef struct user_feed {
+    int connected;
+    json_t *msgs; /* every message received, in order */
+} user_feed;
+
+static int no_headers(void *user, pm_ws_header *h) {
+    (void)user, (void)h;
+    return 0;
+}
+static void on_connected(void *user) { ((user_feed *)user)->connected = 1; }
+static void on_message(void *user, const char *text, size_t len) {
+    json_t *doc = text ? json_loadb(text, len, 0, NULL) : NULL;
+    if (doc) json_array_append_new(((user_feed *)user)->msgs, doc);
+}
+static void on_disconnected(void *user, const char *why) { (void)user, (void)why; }
+
+/* Services the socket until the n-th message has arrived (at most ~5 s), and returns it. */
+static json_t *nth_message(pm_ws *ws, user_feed *u, size_t n) {
+    for (int i = 0; i < 500 && json_array_size(u->msgs) < n; i++) pm_ws_service(ws, 10);
+    if (json_array_size(u->msgs) < n) fail_msg("the user channel sent %zu messages, not %zu", json_array_size(u->msgs), n);
+    return json_array_get(u->msgs, n - 1);
+}
+
+static void test_user_channel(void **state) {
+    fixture *f = *state;
+    login(f);
+    user_feed u = {0, json_array()};
+    static const pm_ws_callbacks cb = {no_headers, on_connected, on_message, on_disconnected};
+    char url[300];
+    snprintf(url, sizeof url, "%s/user", f->ws);
+    pm_ws *ws;
+    assert_int_equal(pm_ws_new(url, &cb, &u, &ws, NULL), 0);
+    for (int i = 0; i < 500 && !u.connected; i++) pm_ws_service(ws, 10);
+    assert_true(u.connected);
+    char sub[512];
+    snprintf(sub, sizeof sub, "{\"auth\":{\"apiKey\":\"%s\",\"secret\":\"%s\",\"passphrase\":\"%s\"},\"markets\":[\"%s\"],"
+             "\"type\":\"user\"}", f->key, f->secret, f->pass, f->m.cid);
+    assert_int_equal(pm_ws_send(ws, sub, strlen(sub)), 0);
+    for (int i = 0; i < 30; i++) pm_ws_service(ws, 10); /* the subscription has no acknowledgement */
+    pm_qty_t size = 10 * PM_SCALE;
+    pm_usd_t maker;
+    pm_notional(f->m.tick, size, PM_ROUND_FLOOR, &maker, NULL);
+    char id[67];
+    json_t *doc;
+    spec rest = {.token = f->m.yes, .maker_amount = maker, .taker_amount = size, .type = "GTC"};
+    assert_int_equal(post(f, &rest, id, &doc), 200);
+    json_decref(doc);
+    json_t *m = nth_message(ws, &u, 1);
+    assert_string_equal(json_string_value(json_object_get(m, "event_type")), "order");
+    assert_string_equal(json_string_value(json_object_get(m, "type")), "PLACEMENT");
+    assert_string_equal(json_string_value(json_object_get(m, "id")), id);
+    assert_string_equal(json_string_value(json_object_get(m, "status")), "LIVE");
+    assert_string_equal(json_string_value(json_object_get(m, "original_size")), "10");
+    assert_string_equal(json_string_value(json_object_get(m, "market")), f->m.cid);
+    assert_string_equal(json_string_value(json_object_get(m, "owner")), f->key);
+    char cancel[128];
+    snprintf(cancel, sizeof cancel, "{\"orderID\":\"%s\"}", id);
+    assert_int_equal(call(f, "DELETE", "/order", NULL, cancel, NULL, 1, &doc), 200);
+    json_decref(doc);
+    m = nth_message(ws, &u, 2);
+    assert_string_equal(json_string_value(json_object_get(m, "type")), "CANCELLATION");
+    assert_string_equal(json_string_value(json_object_get(m, "id")), id);
+    assert_string_equal(json_string_value(json_object_get(m, "status")), "CANCELED");
+    pm_px_t ask;
+    pm_qty_t qty;
+    best(f, f->m.yes, 1, &ask, &qty);
+    spec buy = {.token = f->m.yes, .taker_amount = 2 * PM_SCALE, .type = "FOK"};
+    pm_notional(through(f, ask, 3), 2 * PM_SCALE, PM_ROUND_FLOOR, &buy.maker_amount, NULL);
+    assert_int_equal(post(f, &buy, id, &doc), 200);
+    const char *trade = json_string_value(json_array_get(json_object_get(doc, "tradeIDs"), 0));
+    m = nth_message(ws, &u, 3);
+    assert_string_equal(json_string_value(json_object_get(m, "event_type")), "trade");
+    assert_string_equal(json_string_value(json_object_get(m, "id")), trade);
+    assert_string_equal(json_string_value(json_object_get(m, "taker_order_id")), id);
+    assert_string_equal(json_string_value(json_object_get(m, "status")), "MATCHED");
+    assert_string_equal(json_string_value(json_object_get(m, "side")), "BUY");
+    json_decref(doc);
+    pm_ws_free(ws);
+    json_decref(u.msgs);
 }
 
 /* The official POLY_1271 vector (py-clob-client-v2 tests, fact sheet §5 vector 6): chain 80002,
@@ -731,6 +869,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_gtc_rest_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_1271_and_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_channel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
