@@ -10,7 +10,12 @@
  * for a SELL); price improvement goes to the taker. A buyer pays ⌈shares × price⌉ micro-pUSD
  * and receives the shares less the taker fee in shares (Polymarket takes buy fees in the
  * tokens received); a seller gives the shares and receives ⌊shares × price⌋ less the taker fee
- * in pUSD (core/poly_fee.h, rounded up). Resting (maker) orders pay nothing. */
+ * in pUSD (core/poly_fee.h, rounded up). Resting (maker) orders pay nothing.
+ *
+ * The counterparty of every fill is the simulated crowd: an account's own resting orders are
+ * liquidity in the book's levels like any other (a later order may trade with that level, as
+ * in the Kalshi half, without filling the resting order), and a cancel removes what the level
+ * still holds of the order. */
 #include "sim/poly_ledger.h"
 
 #include "core/poly_fee.h"
