@@ -4,7 +4,7 @@
  * exact cost, taker fee in shares, balance and position; a FOK that cannot fill killed; a FAK
  * filled partially; a GTC resting on the book, listed and cancelled; a bad signature, the wrong
  * exchange domain and a wrong owner refused with the venue's texts; a POLY_1271 order in its
- * ERC-7739 envelope accepted; a batch with per-order results; the user channel's order
+ * ERC-7739 envelope accepted; neg-risk and ExchangeV3 markets signed for their exchanges; a batch with per-order results; the user channel's order
  * (PLACEMENT, CANCELLATION) and trade messages. Orders are signed here from the
  * EIP-712 primitives, not with the simulator's code. Also the envelope check against the
  * official POLY_1271 vector. */
@@ -40,6 +40,7 @@ typedef struct market {
     pm_px_t tick;
     pm_qty_t min_size;
     int neg_risk;
+    int v3;                   /* signed for ExchangeV3 (a Gamma "v2" market) */
 } market;
 
 typedef struct fixture {
@@ -135,37 +136,45 @@ static void read_book_info(fixture *f, market *m) {
     json_decref(book);
 }
 
-/* A fee-charging, version-1, non-neg-risk market on the 0.01 tick (so that whole shares give
- * the 2-decimal amounts market orders need). */
-static void find_market(fixture *f) {
+/* The first fee-charging market accepting orders with this neg-risk flag and Gamma version
+ * ("v1" or "v2": then its outcome tokens are the positionIds), on tick `tick` (0: any). */
+static void find_market_where(fixture *f, int neg_risk, const char *want_version, pm_px_t tick) {
     char url[512];
     snprintf(url, sizeof url, "%s/markets?limit=100&active=true&closed=false", f->gamma);
     pm_http_response res = {0};
     assert_int_equal(pm_http_do(f->http, "GET", url, NULL, NULL, &res, NULL), 0);
     json_t *list = json_loads(res.body, 0, NULL);
     pm_http_response_free(&res);
+    memset(&f->m, 0, sizeof f->m);
     size_t i;
     json_t *m;
     json_array_foreach(list, i, m) {
         const char *version = json_string_value(json_object_get(m, "version"));
-        if (json_is_true(json_object_get(m, "negRisk")) || (version && strcmp(version, "v1")) ||
+        if (json_is_true(json_object_get(m, "negRisk")) != neg_risk || !version || strcmp(version, want_version) ||
             !json_is_true(json_object_get(m, "acceptingOrders")) || !json_is_true(json_object_get(m, "feesEnabled")))
             continue;
         market c;
         memset(&c, 0, sizeof c);
-        json_t *ids = json_loads(json_string_value(json_object_get(m, "clobTokenIds")), 0, NULL);
+        int v2 = !strcmp(version, "v2");
+        json_t *ids = v2 ? json_incref(json_object_get(m, "positionIds"))
+                         : json_loads(json_string_value(json_object_get(m, "clobTokenIds")), 0, NULL);
         snprintf(c.cid, sizeof c.cid, "%s", json_string_value(json_object_get(m, "conditionId")));
         snprintf(c.yes, sizeof c.yes, "%s", json_string_value(json_array_get(ids, 0)));
         snprintf(c.no, sizeof c.no, "%s", json_string_value(json_array_get(ids, 1)));
         json_decref(ids);
         read_book_info(f, &c);
-        if (c.tick != PM_CENT || c.neg_risk) continue;
+        if ((tick && c.tick != tick) || c.neg_risk != neg_risk) continue;
+        c.v3 = v2;
         f->m = c;
         break;
     }
     json_decref(list);
     assert_true(f->m.cid[0]);
 }
+
+/* A plain market on the 0.01 tick (so that whole shares give the 2-decimal amounts market
+ * orders need). */
+static void find_market(fixture *f) { find_market_where(f, 0, "v1", PM_CENT); }
 
 /* Best ask (lowest) or best bid (highest) of a token's book, and its size. */
 static void best(fixture *f, const char *token, int ask, pm_px_t *px, pm_qty_t *qty) {
@@ -210,7 +219,7 @@ typedef struct spec {
     const char *type;
     int sig_type;             /* 3: POLY_1271 with wallet as maker and signer */
     const char *wallet;
-    int wrong_domain;         /* sign for the neg-risk exchange instead */
+    int wrong_domain;         /* sign for the other exchange: neg-risk ↔ standard, V3 ↔ V2 */
     int corrupt;              /* flip a bit of the signature */
     const char *owner;        /* NULL: the API key */
     int64_t expiration;       /* unix seconds, 0 = none */
@@ -233,8 +242,11 @@ static char *order_body(fixture *f, const spec *s, char id[67]) {
     int64_t ts_ms = pm_wall_ns() / 1000000;
     poly_word_u64((uint64_t)ts_ms, o.timestamp);
     uint8_t contract[20], dom[32], sh[32], digest[32], sig[65];
-    poly_parse_address(s->wrong_domain != f->m.neg_risk ? POLY_NEG_RISK_EXCHANGE_V2 : POLY_EXCHANGE_V2, contract, NULL);
-    poly_domain_separator(POLY_EXCHANGE_DOMAIN, "2", 137, contract, dom);
+    int v3 = f->m.v3, neg = f->m.neg_risk; /* the market's exchange, or the other of its pair */
+    if (s->wrong_domain && v3) v3 = 0;
+    else if (s->wrong_domain) neg = !neg;
+    poly_parse_address(v3 ? POLY_EXCHANGE_V3 : neg ? POLY_NEG_RISK_EXCHANGE_V2 : POLY_EXCHANGE_V2, contract, NULL);
+    poly_domain_separator(POLY_EXCHANGE_DOMAIN, v3 ? "3" : "2", 137, contract, dom);
     poly_order_struct_hash(&o, sh);
     poly_eip712_digest(dom, sh, digest);
     poly_hex(digest, 32, id);
@@ -735,6 +747,30 @@ static void test_1271_and_batch(void **state) {
     json_decref(doc);
 }
 
+/* Each market's orders are signed for its own exchange: the V2 Neg Risk CTF Exchange for a
+ * neg-risk market, ExchangeV3 (domain version "3") for a Gamma "v2" market. */
+static void test_exchanges(void **state) {
+    fixture *f = *state;
+    login(f);
+    char id[67];
+    json_t *doc;
+    for (int round = 0; round < 2; round++) {
+        if (round == 0) find_market_where(f, 1, "v1", 0);
+        else find_market_where(f, 0, "v2", 0);
+        assert_int_equal(f->m.v3, round);
+        pm_qty_t size = f->m.min_size > 10 * PM_SCALE ? f->m.min_size : 10 * PM_SCALE;
+        spec s = {.token = f->m.yes, .taker_amount = size, .type = "GTC"};
+        pm_notional(f->m.tick, size, PM_ROUND_FLOOR, &s.maker_amount, NULL);
+        assert_int_equal(post(f, &s, id, &doc), 200);
+        assert_string_equal(json_string_value(json_object_get(doc, "status")), "live");
+        json_decref(doc);
+        s.wrong_domain = 1;
+        assert_int_equal(post(f, &s, id, &doc), 400);
+        assert_string_equal(error_of(doc), "invalid signature");
+        json_decref(doc);
+    }
+}
+
 /* --- the user channel --- */
 
 typedef struct user_feed {
@@ -869,6 +905,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_gtc_rest_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_1271_and_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exchanges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_channel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
