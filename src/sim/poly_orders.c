@@ -89,7 +89,13 @@ static int refuse(placed *r, int status, const char *fmt, ...) {
 /* Price decimals of a tick (the official client's rounding table): 0.1 → 1, 0.01 → 2,
  * 0.005 and 0.001 → 3, 0.0025 and 0.0001 → 4. */
 static int tick_decimals(pm_px_t tick) {
-    return tick >= 100000 ? 1 : tick >= 10000 ? 2 : tick >= 1000 ? 3 : 4;
+    switch (tick) {
+    case 100000: return 1;
+    case 10000: return 2;
+    case 5000:
+    case 1000: return 3;
+    default: return 4; /* 0.0025, 0.0001 */
+    }
 }
 
 static int64_t pow10i(int n) {

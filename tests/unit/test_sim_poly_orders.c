@@ -4,7 +4,7 @@
  * exact cost, taker fee in shares, balance and position; a FOK that cannot fill killed; a FAK
  * filled partially; a GTC resting on the book, listed and cancelled; a bad signature, the wrong
  * exchange domain and a wrong owner refused with the venue's texts; a POLY_1271 order in its
- * ERC-7739 envelope accepted; neg-risk and ExchangeV3 markets signed for their exchanges; a batch with per-order results; the user channel's order
+ * ERC-7739 envelope accepted; neg-risk and ExchangeV3 markets signed for their exchanges; amount precision per tick; a batch with per-order results; the user channel's order
  * (PLACEMENT, CANCELLATION) and trade messages. Orders are signed here from the
  * EIP-712 primitives, not with the simulator's code. Also the envelope check against the
  * official POLY_1271 vector. */
@@ -771,6 +771,26 @@ static void test_exchanges(void **state) {
     }
 }
 
+/* pUSD amounts carry the tick's amount decimals: 6 on the 0.0025 tick, 5 on the 0.001 tick. */
+static void test_precision_by_tick(void **state) {
+    fixture *f = *state;
+    login(f);
+    char id[67];
+    json_t *doc;
+    spec s = {.maker_amount = 125125, .taker_amount = 10010000, .type = "GTC"}; /* 10.01 at 0.0125 */
+    find_market_where(f, 1, "v1", 2500);
+    s.token = f->m.yes;
+    assert_int_equal(post(f, &s, id, &doc), 200);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "live");
+    json_decref(doc);
+    find_market_where(f, 1, "v1", 1000);
+    s.token = f->m.yes;
+    assert_int_equal(post(f, &s, id, &doc), 400);
+    assert_string_equal(error_of(doc), "invalid amounts, the buy orders maker amount supports a max accuracy of 5 "
+                                       "decimals, taker amount a max of 2 decimals");
+    json_decref(doc);
+}
+
 /* --- the user channel --- */
 
 typedef struct user_feed {
@@ -906,6 +926,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_1271_and_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exchanges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_precision_by_tick, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_channel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
