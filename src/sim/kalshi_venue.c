@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* asprintf */
 #include "sim/kalshi_venue.h"
 
+#include "sim/price_process.h"
 #include "util/clock.h"
 
 #include <jansson.h>
@@ -737,6 +738,29 @@ void sim_kalshi_tick(sim_kalshi *k) {
     if (next_rand(&k->rng) & 1 && l->qty > delta) delta = -delta;
     if (pm_book_side_add(side, px, delta)) return;
     sim_kalshi_publish_delta(k, m, side == &mk->book.bid, px, delta);
+}
+
+/* Changes one level by delta and streams it (side: the YES bids or the YES asks). */
+static void move_level(sim_kalshi *k, int m, pm_book_side *side, pm_px_t px, pm_qty_t delta) {
+    if (px < PM_CENT || px > PM_PX_ONE - PM_CENT || pm_book_side_add(side, px, delta)) return;
+    sim_kalshi_publish_delta(k, m, side->kind == PM_BID, px, delta);
+}
+
+void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair) {
+    sim_kmarket *mk = &k->markets[m];
+    const pm_level *bid = pm_book_best(&mk->book.bid), *ask = pm_book_best(&mk->book.ask);
+    if (!mk->active || !bid || !ask || (fair > bid->px && fair < ask->px)) return;
+    if (!k->rng) k->rng = 0x9E3779B97F4A7C15ULL;
+    int up = fair >= ask->px;
+    pm_px_t step = up ? PM_CENT : -PM_CENT;
+    pm_book_side *toward = up ? &mk->book.bid : &mk->book.ask, *away = up ? &mk->book.ask : &mk->book.bid;
+    /* the side being approached gives up its best level and gains one beyond its worst */
+    move_level(k, m, away, pm_book_best(away)->px, -pm_book_best(away)->qty);
+    if (away->n < 3 && away->n > 0)
+        move_level(k, m, away, away->lv[0].px + step, (pm_qty_t)(50 + sim_rand(&k->rng) % 450) * PM_SCALE);
+    /* the other side quotes one cent closer and drops its worst level */
+    move_level(k, m, toward, pm_book_best(toward)->px + step, (pm_qty_t)(50 + sim_rand(&k->rng) % 450) * PM_SCALE);
+    if (toward->n > 3) move_level(k, m, toward, toward->lv[0].px, -toward->lv[0].qty);
 }
 
 /* POST /admin/faults — not a Kalshi endpoint: the simulator's fault switches. Fields (each

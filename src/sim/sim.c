@@ -1,9 +1,11 @@
-/* sim.c — the simulator process: one libwebsockets context, one vhost per simulated venue
- * (see sim.h). */
+/* sim.c — the simulator process: one libwebsockets context, one vhost per simulated venue,
+ * one price process driving both (see sim.h). */
 #include "sim/sim.h"
 
 #include "sim/http_server.h"
 #include "sim/kalshi_venue.h"
+#include "sim/poly_venue.h"
+#include "sim/price_process.h"
 #include "util/clock.h"
 
 #include <libwebsockets.h>
@@ -15,8 +17,12 @@ struct pm_sim {
     struct lws_context *ctx;
     sim_kalshi kalshi;
     sim_http_server *kalshi_http;
+    sim_prices prices;
+    sim_poly poly;
+    int poly_ledger;             /* 1 once the order side's ledger exists */
+    sim_http_server *poly_http;
     char listen[64];
-    int kalshi_port;
+    int kalshi_port, poly_port;
     int64_t last_tick_ns;
     lws_sorted_usec_list_t wake; /* lws_service ignores its timeout: this timer bounds the wait */
 };
@@ -31,6 +37,14 @@ static const struct lws_protocols protocols[] = {
 };
 
 static struct lws_protocols session_protocols[2];
+
+/* The fair value of each Kalshi market's question starts at its book's mid. */
+static void seed_fair_values(sim_prices *pr, const sim_kalshi *k) {
+    for (int i = 0; i < k->nmarkets; i++) {
+        const pm_level *b = pm_book_best(&k->markets[i].book.bid), *a = pm_book_best(&k->markets[i].book.ask);
+        if (b || a) sim_prices_set(pr, i, b && a ? (b->px + a->px) / 2 : b ? b->px : a->px);
+    }
+}
 
 int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
     *out = NULL;
@@ -51,6 +65,12 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
         pem[n] = '\0';
         if (sim_kalshi_set_key(&s->kalshi, opt->kalshi_key_id ? opt->kalshi_key_id : "", pem, n, err)) goto fail;
     }
+    if (sim_prices_init(&s->prices, s->kalshi.nmarkets + SIM_POLY_OWN_QUESTIONS, opt->seed, err)) goto fail;
+    seed_fair_values(&s->prices, &s->kalshi);
+    if (sim_poly_init(&s->poly, &s->kalshi, &s->prices, opt->seed, err) ||
+        sim_poly_ledger_init(&s->poly, opt->poly_starting_balance, err))
+        goto fail;
+    s->poly_ledger = 1;
     lws_set_log_level(LLL_ERR, NULL);
     memcpy(session_protocols, protocols, sizeof protocols);
     session_protocols[0].per_session_data_size = SIM_HTTP_SESSION_SIZE;
@@ -70,6 +90,10 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
     if (sim_http_start(s->ctx, session_protocols, s->listen, &s->kalshi_port, sim_kalshi_handle, &sim_kalshi_ws, &s->kalshi,
                        &s->kalshi_http, err))
         goto fail;
+    s->poly_port = opt->poly_port;
+    if (sim_http_start(s->ctx, session_protocols, s->listen, &s->poly_port, sim_poly_handle, &sim_poly_ws, &s->poly, &s->poly_http,
+                       err))
+        goto fail;
     *out = s;
     return 0;
 fail:
@@ -80,8 +104,10 @@ fail:
 void pm_sim_ready_line(const pm_sim *s, char *out, size_t cap) {
     snprintf(out, cap,
              "{\"kalshi\":{\"rest\":\"http://%s:%d/trade-api/v2\",\"ws\":\"ws://%s:%d/trade-api/ws/v2\"},"
-             "\"markets\":{\"kalshi\":%d}}",
-             s->listen, s->kalshi_port, s->listen, s->kalshi_port, s->kalshi.nmarkets);
+             "\"polymarket\":{\"gamma\":\"http://%s:%d/gamma\",\"clob\":\"http://%s:%d\",\"ws\":\"ws://%s:%d/ws\"},"
+             "\"markets\":{\"kalshi\":%d,\"polymarket\":%d}}",
+             s->listen, s->kalshi_port, s->listen, s->kalshi_port, s->listen, s->poly_port, s->listen, s->poly_port, s->listen,
+             s->poly_port, s->kalshi.nmarkets, s->poly.nmarkets);
 }
 
 void pm_sim_service(pm_sim *s, int timeout_ms) {
@@ -90,6 +116,9 @@ void pm_sim_service(pm_sim *s, int timeout_ms) {
     int64_t now = pm_mono_ns();
     while (now - s->last_tick_ns >= SIM_TICK_NS) { /* the price process: one step per tick */
         sim_kalshi_tick(&s->kalshi);
+        int q = sim_prices_step(&s->prices);
+        if (q >= 0 && q < s->kalshi.nmarkets) sim_kalshi_follow(&s->kalshi, q, s->prices.q[q].fair);
+        sim_poly_tick(&s->poly, q);
         s->last_tick_ns += SIM_TICK_NS;
         if (now - s->last_tick_ns > 100 * SIM_TICK_NS) s->last_tick_ns = now;
     }
@@ -102,6 +131,10 @@ void pm_sim_stop(pm_sim *s) {
         lws_context_destroy(s->ctx);
     }
     sim_http_free(s->kalshi_http);
+    sim_http_free(s->poly_http);
+    if (s->poly_ledger) sim_poly_ledger_free(&s->poly);
+    sim_poly_free(&s->poly);
+    sim_prices_free(&s->prices);
     sim_kalshi_free(&s->kalshi);
     free(s);
 }

@@ -208,7 +208,7 @@ static void test_scenario_file(void **state) {
     pm_test_write_file(path, scenario, 0644);
     pm_test_proc sim;
     pm_test_start(&sim, (const char *const[]){"sim", "--scenario", path, NULL});
-    assert_non_null(strstr(sim.line, "\"markets\":{\"kalshi\":2}"));
+    assert_non_null(strstr(sim.line, "\"markets\":{\"kalshi\":2,\"polymarket\":"));
     json_t *ready = json_loads(sim.line, 0, NULL);
     kalshi_rest rest;
     pm_err err;
