@@ -222,15 +222,21 @@ int poly_post_orders(poly_rest *r, const char *const *bodies, const char *const 
             for (size_t i = 0; i < n; i++) out[i].known = 0;
             rc = pm_err_wrap(err, "POST /orders answered HTTP %ld", http.status);
         } else {
+            /* answers naming an order's hash go to it; the others fill the remaining slots in order */
             for (size_t k = 0; k < ngot; k++) {
                 int s = slot_of(got[k].order_id, order_hashes, answered, n);
-                if (s >= 0) answered[s] = 1, used[k] = 1, got[k].http_status = out[s].http_status, out[s] = got[k];
+                if (s < 0) continue;
+                got[k].http_status = out[s].http_status;
+                got[k].known = 1;
+                out[s] = got[k];
+                answered[s] = used[k] = 1;
             }
             for (size_t k = 0, s = 0; k < ngot; k++) {
                 if (used[k]) continue;
                 while (s < n && answered[s]) s++;
                 if (s == n) break;
                 got[k].http_status = out[s].http_status;
+                got[k].known = 1;
                 if (!got[k].order_id[0]) memcpy(got[k].order_id, out[s].order_id, sizeof got[k].order_id);
                 out[s] = got[k];
                 answered[s] = 1;

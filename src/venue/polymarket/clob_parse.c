@@ -345,8 +345,10 @@ int poly_parse_order_responses(const char *json, size_t len, poly_order_response
     if (parse_doc(&j, json, len, "orders", err)) return -1;
     int rc = pm_json_is_arr(&j, 0) ? 0 : pm_err_set(err, "orders response is not an array");
     if (!rc && (size_t)j.tok[0].size > cap) rc = pm_err_set(err, "orders response has %d answers for %zu orders", j.tok[0].size, cap);
-    for (int k = 0, i = 1; !rc && k < j.tok[0].size; k++, i = pm_json_next(&j, i))
+    for (int k = 0, i = 1; !rc && k < j.tok[0].size; k++, i = pm_json_next(&j, i)) {
+        memset(&out[*n], 0, sizeof *out);
         if (!(rc = order_response_at(&j, i, &out[*n], err))) (*n)++;
+    }
     pm_json_release(&j);
     return rc;
 }

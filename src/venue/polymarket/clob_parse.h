@@ -98,9 +98,11 @@ typedef struct poly_order_response {
     char trade_ids[POLY_TRADE_IDS_MAX][POLY_ID_MAX];
 } poly_order_response;
 
-/* An order response body (also a non-2xx {"error": …} body: success 0, error verbatim). */
+/* An order response body (also a non-2xx {"error": …} body: success 0, error verbatim); out's
+ * order_id is kept when the venue names none. */
 int poly_parse_order_response(const char *json, size_t len, poly_order_response *out, pm_err *err);
-/* A JSON array of order responses into out[0..cap). */
+/* A JSON array of order responses into out[0..cap) (each cleared first: order_id "" when the
+ * venue names none). */
 int poly_parse_order_responses(const char *json, size_t len, poly_order_response *out, size_t cap, size_t *n,
                                pm_err *err);
 
