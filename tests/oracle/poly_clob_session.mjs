@@ -1,8 +1,8 @@
 // poly_clob_session.mjs — faithfulness check: the official @polymarket/clob-client-v2 with an
 // ethers 5 Wallet, unmodified apart from its host (the simulator's CLOB URL, chain 137), creates
 // (or derives) an API key, reads a market and its order book, then creates, signs and posts a
-// market (FOK) buy that must fill and a resting GTC buy that it reads back and cancels, and reads
-// its balances. Prints one JSON line of what it saw; exits non-zero on any client error.
+// market (FOK) buy that must fill, a resting GTC buy that it reads back and cancels, a market
+// sell of part of the shares, and a batch of two orders cancelled together; reads its balances. Prints one JSON line of what it saw; exits non-zero on any client error.
 //   node poly_clob_session.mjs CLOB_URL GAMMA_URL PRIVATE_KEY
 import { AssetType, ClobClient, OrderType, Side } from '@polymarket/clob-client-v2';
 import { Wallet } from 'ethers';
@@ -40,6 +40,22 @@ try {
   const cancelled = await client.cancelOrder({ orderID: resting.orderID });
   const openAfter = await client.getOpenOrders({ market: market.conditionId });
 
+  // sell 5 of the shares back at the market, its worst price three ticks under the best bid
+  const bids = (await client.getOrderBook(yes)).bids.map((l) => Number(l.price));
+  const floor = Math.max(0.01, Math.round((Math.max(...bids) - 0.03) * 100) / 100);
+  const sold = await client.createAndPostMarketOrder({ tokenID: yes, amount: 5, side: Side.SELL, price: floor },
+    undefined, OrderType.FOK);
+  const afterSell = await client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL });
+  const sharesAfterSell = await client.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: yes });
+
+  // a batch of two resting orders, cancelled together; then cancel-all finds nothing left
+  const batch = await client.postOrders([
+    { order: await client.createOrder({ tokenID: yes, price: 0.01, size: 10, side: Side.BUY }), orderType: OrderType.GTC },
+    { order: await client.createOrder({ tokenID: yes, price: 0.02, size: 10, side: Side.BUY }), orderType: OrderType.GTC },
+  ]);
+  const batchCancelled = await client.cancelOrders(batch.map((r) => r.orderID));
+  const cancelAll = await client.cancelAll();
+
   console.log(JSON.stringify({
     key_length: creds.key.length, secret_length: creds.secret.length, passphrase_length: creds.passphrase.length,
     derived_same: derived.key === creds.key && derived.secret === creds.secret && derived.passphrase === creds.passphrase,
@@ -51,6 +67,9 @@ try {
     balance_after_buy: afterBuy.balance, shares: shares.balance,
     resting: { status: resting.status, order_status: order.status, order_size: order.original_size, open: open.length,
       canceled: cancelled.canceled.length === 1 && cancelled.canceled[0] === resting.orderID, open_after: openAfter.length },
+    sold: { status: sold.status, making: sold.makingAmount, taking: sold.takingAmount },
+    balance_after_sell: afterSell.balance, shares_after_sell: sharesAfterSell.balance,
+    batch: batch.map((r) => r.status), batch_cancelled: batchCancelled.canceled.length, cancel_all: cancelAll.canceled.length,
   }));
 } catch (e) {
   console.error('client call failed:', e.status ?? '', e.message, e.data ? JSON.stringify(e.data) : '');

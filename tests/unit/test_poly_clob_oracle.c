@@ -1,8 +1,9 @@
 /* test_poly_clob_oracle.c — faithfulness of `pmarb sim` to Polymarket: the official
  * @polymarket/clob-client-v2 (tests/oracle) with an ethers 5 wallet, unmodified apart from its
  * host, obtains API credentials from its wallet alone, reads a market and its book, and has a
- * market buy it signed filled (balance and position change by exactly what the response says)
- * and a resting limit order listed and cancelled (tests/oracle/poly_clob_session.mjs). */
+ * market buy it signed filled (balance and position change by exactly what the response says),
+ * a resting limit order listed and cancelled, a market sell filled, and a batch of two orders
+ * placed and cancelled together (tests/oracle/poly_clob_session.mjs). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -74,6 +75,16 @@ static void test_client_session(void **state) {
     assert_int_equal(json_integer_value(json_object_get(resting, "open")), 1);
     assert_true(json_is_true(json_object_get(resting, "canceled")));
     assert_int_equal(json_integer_value(json_object_get(resting, "open_after")), 0);
+    json_t *sold = json_object_get(seen, "sold"), *batch = json_object_get(seen, "batch");
+    assert_string_equal(json_string_value(json_object_get(sold, "status")), "matched");
+    assert_int_equal(decimal(sold, "making"), 5 * PM_SCALE); /* a sell gives its shares, takes pUSD less the fee */
+    assert_int_equal(base_units(seen, "shares_after_sell"), taking - 5 * PM_SCALE);
+    assert_int_equal(base_units(seen, "balance_after_sell"), base_units(seen, "balance_after_buy") + decimal(sold, "taking"));
+    assert_int_equal(json_array_size(batch), 2);
+    assert_string_equal(json_string_value(json_array_get(batch, 0)), "live");
+    assert_string_equal(json_string_value(json_array_get(batch, 1)), "live");
+    assert_int_equal(json_integer_value(json_object_get(seen, "batch_cancelled")), 2);
+    assert_int_equal(json_integer_value(json_object_get(seen, "cancel_all")), 0);
     json_decref(seen);
     json_decref(ready);
     pm_test_run_free(&r);
