@@ -172,7 +172,7 @@ int pm_cmd_poly_sign_order(pm_cli *cli, int argc, char **argv) {
     if (!owner) fputs("pmarb polymarket sign-order: POLY_API_KEY is unset: \"owner\" is empty\n", stderr);
     poly_builder_config bc = {w, sig_type >= 0 ? sig_type : cfg->polymarket.signature_type,
                               funder ? funder : sec.value[PM_SECRET_POLY_FUNDER], (uint64_t)cfg->polymarket.chain_id, owner};
-    static poly_order_builder b;
+    poly_order_builder b;
     if (poly_builder_init(&b, &bc, &err)) {
         poly_wallet_free(w);
         return pm_cli_usage_error("polymarket sign-order", "%s", err.msg);
@@ -233,7 +233,7 @@ int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv) {
     poly_wallet *w;
     if (throwaway_wallet(&w, &err)) return pm_cli_fail("%s", err.msg);
     poly_builder_config bc = {w, 0, NULL, 137, "00000000-0000-4000-8000-000000000000"};
-    static poly_order_builder b;
+    poly_order_builder b;
     if (poly_builder_init(&b, &bc, &err)) {
         poly_wallet_free(w);
         return pm_cli_fail("%s", err.msg);
