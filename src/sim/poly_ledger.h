@@ -1,7 +1,7 @@
 /* poly_ledger.h — internals of the simulated Polymarket order side, shared by poly_auth.c
  * (API keys, L1 ClobAuth and L2 HMAC checks), poly_sig.c (EIP-712 order signatures),
  * poly_match.c (matching against the books, fees, balances, positions, user-channel pushes)
- * and poly_orders.c (the private endpoints). Not used outside src/sim.
+ * and poly_orders.c (the private endpoints). Used only by src/sim and its tests.
  *
  * Accounts are keyed by the address that owns an API key: its pUSD balance and its outcome
  * token positions. The sim has no chain, so a proxy, Safe or deposit wallet named as an
