@@ -13,7 +13,9 @@
 #define SEND_MAX 65536
 
 struct pm_ws {
-    struct lws_context *ctx;
+    struct lws_context *ctx; /* the base's: shared by every pm_ws made with pm_ws_new_shared */
+    pm_ws *base;             /* the pm_ws owning ctx (itself when it does) */
+    pm_ws *next_member;      /* base only: the list of pm_ws sharing its context */
     struct lws *wsi;
     char url[1024];
     char host[256], path[768];
@@ -51,8 +53,8 @@ static void lost(pm_ws *w, const char *why) {
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
-    (void)user;
-    pm_ws *w = lws_context_user(lws_get_context(wsi));
+    /* client connections carry their pm_ws as user data (several may share one context) */
+    pm_ws *w = user ? user : lws_context_user(lws_get_context(wsi));
     switch (reason) {
     case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
         unsigned char **p = in, *end = *p + len;
@@ -121,7 +123,7 @@ static const struct lws_protocols protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-int pm_ws_new(const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **out, pm_err *err) {
+static int ws_create(pm_ws *base, const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **out, pm_err *err) {
     *out = NULL;
     pm_ws *w = calloc(1, sizeof *w);
     if (!w) return pm_err_set(err, "out of memory");
@@ -145,6 +147,19 @@ int pm_ws_new(const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **ou
     w->rx = malloc(PM_WS_MAX_FRAME + 1);
     int allocated = w->rx != NULL;
     for (int i = 0; i < SEND_QUEUE; i++) allocated &= (w->tx[i] = malloc(LWS_PRE + SEND_MAX)) != NULL;
+    if (base) {
+        w->base = base;
+        w->ctx = base->ctx;
+        if (!allocated) {
+            pm_ws_free(w);
+            return pm_err_set(err, "cannot create the WebSocket client");
+        }
+        w->next_member = base->next_member;
+        base->next_member = w;
+        *out = w;
+        return 0;
+    }
+    w->base = w;
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -162,10 +177,25 @@ int pm_ws_new(const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **ou
     return 0;
 }
 
+int pm_ws_new(const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **out, pm_err *err) {
+    return ws_create(NULL, url, cb, user, out, err);
+}
+
+int pm_ws_new_shared(pm_ws *base, const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **out, pm_err *err) {
+    return ws_create(base->base, url, cb, user, out, err);
+}
+
 void pm_ws_free(pm_ws *w) {
     if (!w) return;
     w->closing = 1;
-    if (w->ctx) {
+    if (w->base && w->base != w) { /* a member: close its socket now, leave the context */
+        if (w->wsi) lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+        for (pm_ws **m = &w->base->next_member; *m; m = &(*m)->next_member)
+            if (*m == w) {
+                *m = w->next_member;
+                break;
+            }
+    } else if (w->ctx) {
         lws_sul_schedule(w->ctx, 0, &w->wake, woken, LWS_SET_TIMER_USEC_CANCEL);
         lws_context_destroy(w->ctx);
     }
@@ -186,15 +216,19 @@ static void connect_now(pm_ws *w) {
     ci.protocol = NULL;
     ci.ssl_connection = w->tls ? LCCSCF_USE_SSL : 0;
     ci.pwsi = &w->wsi;
+    ci.userdata = w;
     w->connecting = 1;
     w->rx_len = 0;
     if (!lws_client_connect_via_info(&ci)) lost(w, "could not start connecting");
 }
 
 void pm_ws_service(pm_ws *w, int timeout_ms) {
-    if (!w->connected && !w->connecting && pm_mono_ns() >= w->next_try_ns) connect_now(w);
-    lws_sul_schedule(w->ctx, 0, &w->wake, woken, (lws_usec_t)timeout_ms * 1000);
-    lws_service(w->ctx, 0);
+    pm_ws *b = w->base;
+    int64_t now = pm_mono_ns();
+    for (pm_ws *m = b; m; m = m->next_member)
+        if (!m->connected && !m->connecting && now >= m->next_try_ns) connect_now(m);
+    lws_sul_schedule(b->ctx, 0, &b->wake, woken, (lws_usec_t)timeout_ms * 1000);
+    lws_service(b->ctx, 0);
 }
 
 int pm_ws_send(pm_ws *w, const char *text, size_t len) {

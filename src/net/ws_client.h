@@ -38,7 +38,13 @@ typedef struct pm_ws_stats {
 int pm_ws_new(const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **out, pm_err *err);
 void pm_ws_free(pm_ws *w);
 
-/* Runs the event loop for up to timeout_ms, connecting or reconnecting when due. */
+/* Like pm_ws_new, but the connection lives in base's event loop: servicing either services
+ * every connection of the loop, so a feed with several sockets waits on one poll. Free the
+ * members before the base. */
+int pm_ws_new_shared(pm_ws *base, const char *url, const pm_ws_callbacks *cb, void *user, pm_ws **out, pm_err *err);
+
+/* Runs the event loop (shared by base and its members) for up to timeout_ms, connecting or
+ * reconnecting whichever of its connections are due. */
 void pm_ws_service(pm_ws *w, int timeout_ms);
 
 /* Queues a text message; -1 when not connected or the queue is full (counted). */

@@ -168,15 +168,17 @@ static void test_docs_examples(void **state) {
     free(all);
 }
 
+/* The message of a one-message file; its text stays valid until the next call. */
 static void expect_file(const char *path, poly_msg_type type, poly_msg *m) {
+    static char *text;
+    free(text);
     size_t len;
-    char *text = pm_test_shared_data(path, &len);
+    text = pm_test_shared_data(path, &len);
     pm_err err;
     assert_int_equal(poly_parse_frame(parser, text, len, &err), POLY_FRAME_JSON);
     int rc = poly_parse_next(parser, m, &err);
     if (rc != 1) fail_msg("%s: %s", path, err.msg);
     assert_int_equal(m->type, type);
-    free(text);
 }
 
 static void test_nautilus_messages(void **state) {

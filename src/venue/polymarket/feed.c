@@ -280,17 +280,22 @@ void poly_feed_disconnected(poly_feed *f, int c, int64_t now_ns, pm_event_fn emi
 }
 
 /* Continuity of asset i is lost: its book is STALE until the snapshot a fresh subscription brings. */
-static void resync(poly_feed *f, int i, const char *why, int64_t now_ns, pm_event_fn emit, void *user) {
+static int resync_as(poly_feed *f, int i, const char *why, int64_t now_ns, pm_event_fn emit, void *user, int log) {
     asset *a = &f->assets[i];
     conn *x = &f->conns[a->conn];
-    if (a->slot != SLOT_ACTIVE) return;
+    if (a->slot != SLOT_ACTIVE) return 0;
     set_mismatch(f, i, 0, 0, 0);
     pm_book_invalidate(&f->books[i]);
-    if (!x->connected || x->initial || (a->pend & PEND_SUB)) return; /* a subscription is already owed */
+    if (!x->connected || x->initial || (a->pend & PEND_SUB)) return 0; /* a subscription is already owed */
     f->stats.resyncs++;
     a->pend |= PEND_UNSUB | PEND_SUB;
-    pm_warn("poly", "resubscribing", PM_KV_S("asset", a->id), PM_KV_I("conn", a->conn), PM_KV_S("reason", why));
+    if (log) pm_warn("poly", "resubscribing", PM_KV_S("asset", a->id), PM_KV_I("conn", a->conn), PM_KV_S("reason", why));
     emit_event(emit, user, PM_EV_STALE, i, a->id, a->len, &f->books[i], now_ns);
+    return 1;
+}
+
+static void resync(poly_feed *f, int i, const char *why, int64_t now_ns, pm_event_fn emit, void *user) {
+    resync_as(f, i, why, now_ns, emit, user, 1);
 }
 
 /* Resyncs the assets whose ids appear as "asset_id" values in text (a bad frame or message);
@@ -316,8 +321,11 @@ static void resync_text(poly_feed *f, int c, const char *text, size_t len, const
         k = p;
     }
     if (found) return;
+    int n = 0;
     for (size_t i = 0; i < f->cap; i++)
-        if (f->assets[i].slot == SLOT_ACTIVE && f->assets[i].conn == c) resync(f, (int)i, why, now_ns, emit, user);
+        if (f->assets[i].slot == SLOT_ACTIVE && f->assets[i].conn == c) n += resync_as(f, (int)i, why, now_ns, emit, user, 0);
+    if (n) pm_warn("poly", "resubscribing every asset of the connection", PM_KV_I("conn", c), PM_KV_I("assets", n),
+                   PM_KV_S("reason", why));
 }
 
 /* ---------- messages ---------- */

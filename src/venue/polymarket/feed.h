@@ -21,6 +21,7 @@
  * crossing burst shows this). So the asset becomes UNCONFIRMED at that timestamp, and is
  * resynced when the disagreement is still there after a message with a LATER venue timestamp,
  * or when it has lasted consistency_grace_ms on our clock (poly_feed_tick) — whichever first.
+ * (best_bid_ask messages are only counted: the check uses what price_change itself reports.)
  *
  * Silent freezes: per connection, the mean gap between data messages is tracked (EWMA, 1/8);
  * once a connection has seen POLY_FREEZE_MIN_SAMPLES data messages, a quiet period longer than

@@ -20,6 +20,7 @@ struct poly_ws {
     size_t nlinks, maxlinks;
     poly_user *user;
     poly_link user_link;
+    pm_ws *base;              /* the first socket made: the others share its event loop */
     int64_t ping_interval_ms, pong_timeout_ms;
     pm_event_fn on_event;
     void *ctx;
@@ -66,13 +67,21 @@ static void disconnected(void *user, const char *why) {
 
 static const pm_ws_callbacks callbacks = {NULL, connected, message, disconnected};
 
+/* A socket for l, in the event loop of the first one. */
+static int open_socket(poly_ws *k, const char *url, poly_link *l, pm_err *err) {
+    if (k->base) return pm_ws_new_shared(k->base, url, &callbacks, l, &l->ws, err);
+    if (pm_ws_new(url, &callbacks, l, &l->ws, err)) return -1;
+    k->base = l->ws;
+    return 0;
+}
+
 /* Opens sockets for connections the feed started using. */
 static int open_links(poly_ws *k, pm_err *err) {
     while (k->nlinks < poly_feed_connections(k->feed)) {
         poly_link *l = &k->links[k->nlinks];
         l->owner = k;
         l->conn = (int)k->nlinks;
-        if (pm_ws_new(k->market_url, &callbacks, l, &l->ws, err)) return -1;
+        if (open_socket(k, k->market_url, l, err)) return -1;
         k->nlinks++;
     }
     return 0;
@@ -113,7 +122,7 @@ int poly_ws_new(const char *base_url, const poly_feed_config *cfg, size_t max_as
         k->user_link.owner = k;
         k->user_link.conn = -1;
         if (!(k->user = poly_user_new(user->api_key, user->secret, user->passphrase, user->condition_ids, user->n, err)) ||
-            pm_ws_new(k->user_url, &callbacks, &k->user_link, &k->user_link.ws, err)) {
+            open_socket(k, k->user_url, &k->user_link, err)) {
             poly_ws_free(k);
             return -1;
         }
@@ -124,8 +133,10 @@ int poly_ws_new(const char *base_url, const poly_feed_config *cfg, size_t max_as
 
 void poly_ws_free(poly_ws *k) {
     if (!k) return;
-    for (size_t i = 0; i < k->nlinks; i++) pm_ws_free(k->links[i].ws);
-    pm_ws_free(k->user_link.ws);
+    for (size_t i = 0; i < k->nlinks; i++) /* the base last: it owns the event loop */
+        if (k->links[i].ws != k->base) pm_ws_free(k->links[i].ws);
+    if (k->user_link.ws != k->base) pm_ws_free(k->user_link.ws);
+    pm_ws_free(k->base);
     poly_user_free(k->user);
     poly_feed_free(k->feed);
     free(k->links);
@@ -163,21 +174,12 @@ static void tick_market(poly_ws *k, int c) {
     else flush_market(k, c);
 }
 
-/* Each lws context waits on its own sockets: with several connections every one gets short
- * slices in turn until the time is up, so none waits behind another for long. */
+/* Every socket shares one event loop: one wait covers them all. */
 void poly_ws_service(poly_ws *k, int timeout_ms) {
-    size_t n = k->nlinks + (k->user ? 1 : 0);
-    int64_t end = pm_mono_ns() + (int64_t)timeout_ms * 1000000LL;
-    do {
-        for (size_t i = 0; i < k->nlinks; i++) {
-            pm_ws_service(k->links[i].ws, n > 1 ? 1 : timeout_ms);
-            tick_market(k, (int)i);
-        }
-        if (k->user) {
-            pm_ws_service(k->user_link.ws, n > 1 ? 1 : timeout_ms);
-            tick_user(k);
-        }
-    } while (n > 1 && pm_mono_ns() < end);
+    if (!k->base) return;
+    pm_ws_service(k->base, timeout_ms);
+    for (size_t i = 0; i < k->nlinks; i++) tick_market(k, (int)i);
+    tick_user(k);
 }
 
 poly_feed *poly_ws_feed(poly_ws *k) { return k->feed; }

@@ -1,9 +1,9 @@
 /* ws.h — the Polymarket feed on live WebSockets: market-channel connections at ws_url +
- * "/market" (as many as the feed's assets need, each with its own backoff and jitter), fed
- * with every frame and sent the feed's commands (subscriptions, resyncs, text PINGs), dropped
- * and redialled when the feed detects a silent freeze or an unanswered PING; and, when
- * credentials are given, the user channel at ws_url + "/user" for our own orders and trades.
- * Books are stale from a disconnect until their fresh snapshots. */
+ * "/market" (as many as the feed's assets need, each with its own backoff and jitter, all in
+ * one event loop), fed with every frame and sent the feed's commands (subscriptions, resyncs,
+ * text PINGs), dropped and redialled when the feed detects a silent freeze or an unanswered
+ * PING; and, when credentials are given, the user channel at ws_url + "/user" for our own
+ * orders and trades. Books are stale from a disconnect until their fresh snapshots. */
 #ifndef PM_VENUE_POLYMARKET_WS_H
 #define PM_VENUE_POLYMARKET_WS_H
 

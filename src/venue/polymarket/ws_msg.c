@@ -80,6 +80,13 @@ static const char *const field_names[F_COUNT] = {
     "size_matched", "taker_order_id", "trader_side", "maker_orders", "hash",
 };
 
+/* 1 when the key text s[0..n) is exactly name. */
+static inline int key_is(const char *name, const char *s, size_t n) {
+    size_t k = 0;
+    while (k < n && name[k] && name[k] == s[k]) k++;
+    return k == n && name[n] == '\0';
+}
+
 /* One pass over the object's keys (the last occurrence of a key wins), into f[0..nf). */
 static void fields(const pm_json *j, int obj, const char *const *names, int nf, int *f) {
     for (int k = 0; k < nf; k++) f[k] = -1;
@@ -88,7 +95,7 @@ static void fields(const pm_json *j, int obj, const char *const *names, int nf, 
         size_t n = (size_t)(j->tok[i].end - j->tok[i].start);
         const char *s = j->js + j->tok[i].start;
         for (int x = 0; x < nf; x++)
-            if (names[x][0] == s[0] && strlen(names[x]) == n && !memcmp(names[x], s, n)) {
+            if (key_is(names[x], s, n)) {
                 f[x] = i + 1;
                 break;
             }
