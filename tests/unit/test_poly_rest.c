@@ -10,14 +10,20 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "util/log.h"
-#include "venue/polymarket/clob_parse.h"
+#include "venue/polymarket/clob_api.h"
 #include "venue/polymarket/eip712.h"
+#include "venue/polymarket/l2auth.h"
 
 #define KEY "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 #define ADDRESS "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
@@ -566,6 +572,133 @@ static void test_limits(void **state) {
     assert_int_equal(poly_rest_init(&r, "ftp://x", 137, 1000, &err), -1);
 }
 
+/* A loopback HTTP server answering canned bodies in order, one connection per request, and
+ * keeping each request's head: what the client sends, byte for byte. */
+#define CANNED_MAX 4
+typedef struct canned {
+    int fd, port, n;
+    const char *body[CANNED_MAX];
+    char head[CANNED_MAX][2048];
+    pthread_t thread;
+} canned;
+
+static void *canned_serve(void *arg) {
+    canned *c = arg;
+    for (int i = 0; i < c->n; i++) {
+        int s = accept(c->fd, NULL, NULL);
+        if (s < 0) break;
+        size_t len = 0;
+        ssize_t got;
+        while (len + 1 < sizeof c->head[i] && !strstr(c->head[i], "\r\n\r\n") &&
+               (got = read(s, c->head[i] + len, sizeof c->head[i] - 1 - len)) > 0)
+            c->head[i][len += (size_t)got] = '\0';
+        char out[4096];
+        int n = snprintf(out, sizeof out,
+                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                         "Connection: close\r\n\r\n%s",
+                         strlen(c->body[i]), c->body[i]);
+        if (write(s, out, (size_t)n) != n) break;
+        close(s);
+    }
+    return NULL;
+}
+
+static void canned_start(canned *c) {
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t al = sizeof a;
+    c->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(c->fd >= 0);
+    assert_int_equal(bind(c->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(c->fd, 8), 0);
+    assert_int_equal(getsockname(c->fd, (struct sockaddr *)&a, &al), 0);
+    c->port = ntohs(a.sin_port);
+    assert_int_equal(pthread_create(&c->thread, NULL, canned_serve, c), 0);
+}
+
+static void canned_stop(canned *c) {
+    pthread_join(c->thread, NULL);
+    close(c->fd);
+}
+
+/* The value of header name in a request head. */
+static void header_of(const char *head, const char *name, char *out, size_t cap) {
+    char key[64];
+    snprintf(key, sizeof key, "\r\n%s: ", name);
+    const char *p = strstr(head, key);
+    assert_non_null(p);
+    p += strlen(key);
+    size_t n = strcspn(p, "\r");
+    assert_true(n < cap);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+static int count_trade(void *ctx, const poly_trade *t) {
+    (void)t;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+#define PAGE_TRADE "{\"id\":\"t\",\"side\":\"SELL\",\"size\":\"2\",\"price\":\"0.5\"}"
+
+/* Cursor paging from "MA==" to "LTE=", the query percent-encoded, every page signed over the
+ * path without its query; a venue repeating a cursor is an error, not a loop; a bodiless
+ * DELETE says Content-Length: 0. */
+static void test_paging_and_headers(void **state) {
+    (void)state;
+    canned c = {.n = 2, .body = {"{\"data\":[" PAGE_TRADE "," PAGE_TRADE "],\"next_cursor\":\"MTAw\"}",
+                                 "{\"data\":[" PAGE_TRADE "],\"next_cursor\":\"LTE=\"}"}};
+    canned_start(&c);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", c.port);
+    poly_rest r;
+    pm_err err;
+    assert_int_equal(poly_rest_init(&r, url, 137, 5000, &err), 0);
+    poly_creds creds = {"f4f247b7-4ac7-ff29-a152-04fda0a8755a", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "pass"};
+    uint8_t a[20];
+    poly_parse_address(ADDRESS, a, &err);
+    poly_rest_set_creds(&r, &creds, a);
+    poly_trade_filter f = {.market = "0xabc", .after = 1700000000};
+    int n = 0;
+    if (poly_list_trades(&r, &f, count_trade, &n, &err)) fail_msg("%s", err.msg);
+    canned_stop(&c);
+    assert_int_equal(n, 3);
+    assert_non_null(strstr(c.head[0], "GET /data/trades?market=0xabc&after=1700000000&next_cursor=MA%3D%3D HTTP/1.1\r\n"));
+    assert_non_null(strstr(c.head[1], "GET /data/trades?market=0xabc&after=1700000000&next_cursor=MTAw HTTP/1.1\r\n"));
+    for (int i = 0; i < 2; i++) {
+        char addr[64], ts[32], sig[64], want[POLY_L2_SIG_LEN], key[64];
+        header_of(c.head[i], "POLY_ADDRESS", addr, sizeof addr);
+        header_of(c.head[i], "POLY_TIMESTAMP", ts, sizeof ts);
+        header_of(c.head[i], "POLY_SIGNATURE", sig, sizeof sig);
+        header_of(c.head[i], "POLY_API_KEY", key, sizeof key);
+        assert_string_equal(addr, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        assert_string_equal(key, creds.key);
+        assert_int_equal(poly_l2_signature(creds.secret, ts, "GET", "/data/trades", NULL, want, &err), 0);
+        assert_string_equal(sig, want);
+    }
+
+    canned loop = {.n = 2, .body = {"{\"data\":[],\"next_cursor\":\"MTAw\"}", "{\"data\":[],\"next_cursor\":\"MTAw\"}"}};
+    canned_start(&loop);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", loop.port);
+    snprintf(r.base, sizeof r.base, "%s", url);
+    assert_int_equal(poly_list_trades(&r, NULL, count_trade, &n, &err), -1);
+    assert_string_equal(err.msg, "GET /data/trades: the venue repeated cursor MTAw");
+    canned_stop(&loop);
+
+    canned del = {.n = 1, .body = {"{\"canceled\":[\"0x1\"],\"not_canceled\":{}}"}};
+    canned_start(&del);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", del.port);
+    snprintf(r.base, sizeof r.base, "%s", url);
+    poly_cancel_result cr;
+    if (poly_cancel_all(&r, &cr, &err)) fail_msg("%s", err.msg);
+    canned_stop(&del);
+    assert_int_equal(cr.ncanceled, 1);
+    poly_cancel_result_free(&cr);
+    assert_non_null(strstr(del.head[0], "DELETE /cancel-all HTTP/1.1\r\n"));
+    assert_non_null(strstr(del.head[0], "\r\nContent-Length: 0\r\n"));
+    poly_rest_close(&r);
+}
+
 int main(void) {
     pm_log_set_level(PM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
@@ -576,6 +709,7 @@ int main(void) {
         cmocka_unit_test(test_open_orders),      cmocka_unit_test(test_trades),
         cmocka_unit_test(test_balance_and_creds), cmocka_unit_test(test_l1_headers),
         cmocka_unit_test(test_api_key_cli),      cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_paging_and_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
