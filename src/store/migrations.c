@@ -175,11 +175,36 @@ static const char m4_polymarket_details[] =
     "ALTER TABLE markets ADD COLUMN order_book_enabled INTEGER;" /* enableOrderBook */
     "CREATE INDEX markets_gamma_id ON markets(gamma_id) WHERE gamma_id IS NOT NULL;";
 
+/* 5: the matcher's memory. llm_answers caches the LLM judge's verdict per question, keyed by
+ * the sha256 of (both markets' text, model, prompt version), with what the answering call
+ * cost; match_basis holds the two markets' content hashes a match was last judged on, so a
+ * run judges only what changed and a person's decision on changed text goes back to review. */
+static const char m5_match_memory[] =
+    "CREATE TABLE llm_answers ("
+    "  key TEXT PRIMARY KEY,"
+    "  model TEXT NOT NULL,"
+    "  prompt_version TEXT NOT NULL,"
+    "  equivalent INTEGER NOT NULL CHECK (equivalent IN (0,1)),"
+    "  confidence INTEGER NOT NULL CHECK (confidence BETWEEN 0 AND 1000000)," /* scale 6 */
+    "  polarity TEXT NOT NULL CHECK (polarity IN ('same','inverted')),"
+    "  reason TEXT NOT NULL,"
+    "  prompt_tokens INTEGER,"          /* of the whole call that answered (NULL: not reported) */
+    "  completion_tokens INTEGER,"
+    "  batch_pairs INTEGER NOT NULL,"   /* pairs asked in that call */
+    "  latency_ms INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE match_basis ("
+    "  match_id TEXT PRIMARY KEY REFERENCES market_matches(id),"
+    "  kalshi_content_hash TEXT NOT NULL,"
+    "  polymarket_content_hash TEXT NOT NULL,"
+    "  judged_at TEXT NOT NULL);";
+
 const pm_migration pm_migrations[] = {
     {1, "seed schema: markets, market_matches", m1_seed},
     {2, "market details, match polarity and review fields", m2_market_details},
     {3, "trading records: opportunities, orders, fills, positions, events", m3_trading},
     {4, "Polymarket market details: Gamma id, protocol version, outcome names, fee schedule, order flags",
      m4_polymarket_details},
+    {5, "matcher memory: LLM answer cache, content hashes each match was judged on", m5_match_memory},
 };
 const int pm_migration_count = (int)(sizeof pm_migrations / sizeof pm_migrations[0]);

@@ -87,10 +87,11 @@ static void test_migrate_from_empty(void **state) {
     int v = -1;
     pm_err err;
     assert_int_equal(pm_db_version(f->db, &v, &err), 0);
-    assert_int_equal(v, 4);
-    assert_int_equal(pm_db_latest_version(), 4);
-    assert_int_equal(pm_migration_count, 4);
-    const char *tables[] = {"markets", "market_matches", "opportunities", "orders", "fills", "positions", "events"};
+    assert_int_equal(v, 5);
+    assert_int_equal(pm_db_latest_version(), 5);
+    assert_int_equal(pm_migration_count, 5);
+    const char *tables[] = {"markets", "market_matches", "opportunities", "orders", "fills", "positions", "events",
+                            "llm_answers", "match_basis"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char sql[128];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'", tables[i]);
@@ -102,8 +103,8 @@ static void test_migrate_from_empty(void **state) {
     assert_int_equal(query_int(f->db, "PRAGMA foreign_keys"), 1);
     int from, to;
     assert_int_equal(pm_db_migrate(f->db, -1, &from, &to, &err), 0);
-    assert_int_equal(from, 4);
-    assert_int_equal(to, 4);
+    assert_int_equal(from, 5);
+    assert_int_equal(to, 5);
 }
 
 /* Data written at version k survives the migrations after it, and the schema reached equals a
@@ -139,7 +140,7 @@ static void test_migrate_from_each_version(void **state) {
                          " fee_rate_bps = 300, neg_risk = 1 WHERE id = 'm-p'");
         assert_int_equal(pm_db_migrate(db, -1, &from, &to, &err), 0);
         assert_int_equal(from, k);
-        assert_int_equal(to, 4);
+        assert_int_equal(to, 5);
         char *got = schema_of(db);
         assert_string_equal(got, fresh);
         free(got);
@@ -168,6 +169,8 @@ static void test_migrate_from_each_version(void **state) {
                                " FROM markets WHERE id = 'm-p'");
             assert_string_equal(s, k >= 2 ? "---------- 111 300 1" : "---------- - - 0");
             free(s);
+            /* Migration 5 starts with no cached answers and no basis: every match is judged anew. */
+            assert_int_equal(query_int(db, "SELECT (SELECT count(*) FROM llm_answers) + (SELECT count(*) FROM match_basis)"), 0);
         }
         pm_db_close(db);
     }
