@@ -10,10 +10,14 @@
 #include "venue/polymarket/clob_parse.h"
 #include "venue/polymarket/clob_rest.h"
 
+#define POLY_BATCH_MAX 15           /* orders per POST /orders (the same limit as order_build.h's) */
+#define POLY_INITIAL_CURSOR "MA=="  /* first page of a cursor endpoint */
+#define POLY_END_CURSOR "LTE="      /* next_cursor after the last page */
+
 /* What became of an order whose POST got no answer (poly_find_order_fate). */
 typedef enum poly_fate {
     POLY_FATE_NOT_FOUND = 0,     /* neither open nor traded: not accepted (or cancelled unfilled) */
-    POLY_FATE_OPEN = 1,          /* held by the venue: order filled in */
+    POLY_FATE_OPEN = 1,          /* held by the venue (as poly_order_fate.order says) */
     POLY_FATE_TRADED = 2,        /* no longer open, but it traded `matched` */
 } poly_fate;
 typedef struct poly_order_fate {

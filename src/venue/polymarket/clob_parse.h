@@ -15,10 +15,7 @@
 #include "venue/polymarket/clob_rest.h"
 
 #define POLY_ID_MAX 96           /* token ids (≤ 78 digits), 0x-hashes (66), UUIDs */
-#define POLY_BATCH_MAX 15        /* orders per POST /orders */
 #define POLY_TRADE_IDS_MAX 64    /* trade ids kept per order response */
-#define POLY_INITIAL_CURSOR "MA=="
-#define POLY_END_CURSOR "LTE="
 
 /* --- market data --- */
 
@@ -34,6 +31,7 @@ typedef struct poly_book {
     pm_book book;                /* LIVE, sorted (best last) */
 } poly_book;
 
+/* A /book body. */
 int poly_parse_book(const char *json, size_t len, poly_book *out, pm_err *err);
 /* A JSON array of books into out[0..cap); *n gets how many. */
 int poly_parse_books(const char *json, size_t len, poly_book *out, size_t cap, size_t *n, pm_err *err);
