@@ -3,7 +3,8 @@
  * /book; after a dropped connection, a malformed frame, a tick size change, a wrong best_bid
  * and a silent freeze pmarb rebuilds them from fresh snapshots without help; with a small
  * assets_per_connection the assets spread over several connections, also when added and
- * removed at runtime; `pmarb book polymarket` prints the live top. */
+ * removed at runtime; `pmarb book polymarket` prints the live top; the authenticated user
+ * channel reports our orders (placed, matched, resting, cancelled) and our fills as core events. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,12 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "net/http.h"
 #include "testutil.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "venue/polymarket/clob_api.h"
+#include "venue/polymarket/eip712.h"
+#include "venue/polymarket/order_build.h"
 #include "venue/polymarket/ws.h"
+
+#define WALLET_KEY "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 #define NM 3           /* markets streamed */
 #define NA (2 * NM)    /* their YES and NO tokens */
@@ -305,11 +312,161 @@ static void test_book_command(void **state) {
     free(dir);
 }
 
+typedef struct own {
+    int orders, fills;
+    pm_event order, fill;       /* the last of each */
+    char order_id[80], fill_order_id[80];
+    pm_order_state states[8];
+    int nstates;
+} own;
+
+static void on_own(void *user, const pm_event *ev) {
+    own *o = user;
+    if (ev->kind == PM_EV_ORDER) {
+        o->orders++;
+        o->order = *ev;
+        snprintf(o->order_id, sizeof o->order_id, "%.*s", (int)ev->order_id.n, ev->order_id.p);
+        if (o->nstates < 8) o->states[o->nstates++] = ev->order_state;
+    } else if (ev->kind == PM_EV_FILL) {
+        o->fills++;
+        o->fill = *ev;
+        snprintf(o->fill_order_id, sizeof o->fill_order_id, "%.*s", (int)ev->order_id.n, ev->order_id.p);
+    }
+}
+
+static own *seen_own;
+static int user_ready(poly_ws *ws) {
+    poly_user_stats st;
+    poly_user_get_stats(poly_ws_user_feed(ws), &st);
+    return all_live(ws) && st.pongs > 0;
+}
+static int got_fill(poly_ws *ws) {
+    (void)ws;
+    return seen_own->fills > 0;
+}
+
+/* A v1, not neg-risk market on the 0.01 tick that accepts orders: condition id and tokens. */
+static void pick_market(fixture *f, poly_rest *rest, char *condition, char *yes, char *no) {
+    char url[512];
+    snprintf(url, sizeof url, "%s/markets?limit=100", f->gamma);
+    json_t *list = get_json(url), *m;
+    size_t i;
+    yes[0] = '\0';
+    json_array_foreach(list, i, m) {
+        if (strcmp(json_string_value(json_object_get(m, "version")), "v1") || json_is_true(json_object_get(m, "negRisk")) ||
+            !json_is_true(json_object_get(m, "acceptingOrders")))
+            continue;
+        json_t *ids = json_loads(json_string_value(json_object_get(m, "clobTokenIds")), 0, NULL);
+        snprintf(condition, POLY_ID_MAX, "%s", json_string_value(json_object_get(m, "conditionId")));
+        snprintf(yes, POLY_ID_MAX, "%s", json_string_value(json_array_get(ids, 0)));
+        snprintf(no, POLY_ID_MAX, "%s", json_string_value(json_array_get(ids, 1)));
+        json_decref(ids);
+        pm_px_t tick;
+        pm_err err;
+        if (poly_get_tick_size(rest, yes, &tick, &err)) fail_msg("%s", err.msg);
+        if (tick == 10000) break;
+        yes[0] = '\0';
+    }
+    json_decref(list);
+    assert_true(yes[0] != '\0');
+}
+
+static void sign(poly_order_builder *b, const char *token, pm_px_t px, pm_qty_t size, char *body, char hash[67]) {
+    poly_order_params p;
+    poly_order_params_init(&p);
+    p.token_id = token;
+    p.side = PM_SIDE_BUY;
+    p.price = px;
+    p.size = size;
+    p.tick = 10000;
+    p.order_type = POLY_ORDER_GTC;
+    poly_signed_order o;
+    pm_err err;
+    if (poly_order_sign(b, &p, &o, &err) || poly_order_body(b, &p, &o, body, POLY_ORDER_BODY_MAX, &err) < 0)
+        fail_msg("%s", err.msg);
+    poly_hex(o.hash, 32, hash);
+}
+
+static void test_user_channel(void **state) {
+    fixture *f = *state;
+    pm_err err;
+    poly_rest rest;
+    poly_wallet *wallet;
+    poly_creds creds;
+    assert_int_equal(poly_rest_init(&rest, f->clob, 137, 5000, &err), 0);
+    assert_int_equal(poly_wallet_new(WALLET_KEY, &wallet, &err), 0);
+    if (poly_create_api_key(&rest, wallet, 0, &creds, &err)) fail_msg("%s", err.msg);
+    uint8_t addr[20];
+    poly_wallet_address(wallet, addr);
+    poly_rest_set_creds(&rest, &creds, addr);
+    poly_order_builder builder;
+    poly_builder_config bc = {.wallet = wallet, .signature_type = 0, .chain_id = 137, .owner = creds.key};
+    if (poly_builder_init(&builder, &bc, &err)) fail_msg("%s", err.msg);
+    char condition[POLY_ID_MAX], yes[POLY_ID_MAX], no[POLY_ID_MAX];
+    pick_market(f, &rest, condition, yes, no);
+
+    own seen = {0};
+    seen_own = &seen;
+    const char *conds[] = {condition}, *tokens[] = {yes, no};
+    poly_ws_user user = {creds.key, creds.secret, creds.passphrase, conds, 1};
+    poly_feed_config cfg;
+    poly_feed_config_default(&cfg);
+    poly_ws *ws;
+    if (poly_ws_new(f->ws, &cfg, 2, tokens, 2, &user, on_own, &seen, &ws, &err)) fail_msg("%s", err.msg);
+    /* a PING answered on the user channel: the subscription before it has been read */
+    int64_t end = pm_mono_ns() + 5000000000LL;
+    while (!pm_ws_is_connected(poly_ws_user_socket(ws)) && pm_mono_ns() < end) poly_ws_service(ws, 20);
+    assert_int_equal(pm_ws_send(poly_ws_user_socket(ws), "PING", 4), 0);
+    assert_true(run_until(ws, user_ready, 5000));
+
+    /* a marketable BUY of 5 YES at the best ask: our fill as taker */
+    const pm_book *b = poly_feed_book(poly_ws_feed(ws), 0);
+    pm_px_t ask = pm_book_best(&b->ask)->px;
+    char body[POLY_ORDER_BODY_MAX], hash[67];
+    sign(&builder, yes, ask, 5 * PM_SCALE, body, hash);
+    poly_order_response r;
+    if (poly_post_order(&rest, body, hash, &r, &err)) fail_msg("%s", err.msg);
+    assert_int_equal(r.success, 1);
+    assert_true(run_until(ws, got_fill, 5000));
+    assert_int_equal(seen.fill.kind, PM_EV_FILL);
+    assert_true(seen.fill.is_taker);
+    assert_int_equal(seen.fill.qty, 5 * PM_SCALE);
+    assert_int_equal(seen.fill.price, ask);
+    assert_int_equal(strcasecmp(seen.fill_order_id, hash), 0);
+    poly_ws_service(ws, 100);
+    assert_int_equal(seen.fills, 1); /* the crowd's maker side is not ours */
+
+    /* a bid far below the market rests, then is cancelled */
+    seen.nstates = 0;
+    sign(&builder, yes, 10000, 10 * PM_SCALE, body, hash);
+    if (poly_post_order(&rest, body, hash, &r, &err)) fail_msg("%s", err.msg);
+    poly_cancel_result cr;
+    end = pm_mono_ns() + 5000000000LL;
+    while (seen.nstates < 1 && pm_mono_ns() < end) poly_ws_service(ws, 20);
+    assert_int_equal(seen.states[0], PM_ORD_RESTING);
+    assert_int_equal(seen.order.remaining, 10 * PM_SCALE);
+    assert_int_equal(seen.order.price, 10000);
+    if (poly_cancel_order(&rest, hash, &cr, &err)) fail_msg("%s", err.msg);
+    poly_cancel_result_free(&cr);
+    end = pm_mono_ns() + 5000000000LL;
+    while (seen.nstates < 2 && pm_mono_ns() < end) poly_ws_service(ws, 20);
+    assert_int_equal(seen.nstates, 2);
+    assert_int_equal(seen.states[1], PM_ORD_CANCELED);
+    assert_int_equal(strcasecmp(seen.order_id, hash), 0);
+    poly_user_stats st;
+    poly_user_get_stats(poly_ws_user_feed(ws), &st);
+    assert_int_equal(st.malformed, 0);
+    poly_ws_free(ws);
+    poly_rest_close(&rest);
+    poly_wallet_free(wallet);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stream_and_recover, setup, teardown),
         cmocka_unit_test_setup_teardown(test_several_connections, setup, teardown),
         cmocka_unit_test_setup_teardown(test_book_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_user_channel, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -245,7 +245,6 @@ static int parse_makers(poly_parser *p, int arr, poly_msg *m, pm_err *err) {
         x->owner = str_of(j, f[M_OWNER]);
         x->asset = str_of(j, f[M_ASSET]);
         x->outcome = str_of(j, f[M_OUTCOME]);
-        if (!x->order_id.n) return pm_err_set(err, "maker_orders[%d] without order_id", k);
         if (req_decimal(j, f[M_PRICE], "price", pm_px_parse, &x->px, err) ||
             req_decimal(j, f[M_AMOUNT], "matched_amount", pm_qty_parse, &x->qty, err))
             return pm_err_wrap(err, "maker_orders[%d]", k);
