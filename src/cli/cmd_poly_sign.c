@@ -37,7 +37,9 @@ static const char bench_usage[] =
     "usage: pmarb polymarket bench-sign [--iterations N] [--json]\n\n"
     "Builds N orders (default 20000; BUY 21.04 @ 0.56 on a 0.01 tick, EOA, V2 exchange, a fresh salt\n"
     "and timestamp each): amounts, struct hash, EIP-712 hash, secp256k1 signature and /order body, with\n"
-    "a throwaway key; prints p50, p99 and mean per order, and the same for the signature alone.\n";
+    "a throwaway key; prints p50, p99 and mean per order signed deterministically (RFC 6979, the\n"
+    "official client's bytes) and with prepared nonces (the order path's mode), then the deterministic\n"
+    "signature alone and the cost of preparing one nonce.\n";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...) {
@@ -217,6 +219,31 @@ static int throwaway_wallet(poly_wallet **w, pm_err *err) {
     return -1;
 }
 
+/* Times n orders through b (fresh timestamp each, random salts); with prepared nonces the pool is
+ * topped up between orders, outside the timed part. */
+static int time_orders(poly_order_builder *b, poly_order_params *p, int n, int64_t *ns, pm_err *err) {
+    static poly_signed_order so;
+    static char body[POLY_ORDER_BODY_MAX];
+    for (int i = 0; i < n; i++) {
+        if (b->prepared_nonces && poly_wallet_prepared(b->wallet) == 0 && poly_wallet_prepare(b->wallet, POLY_PREPARED_MAX, err))
+            return -1;
+        int64_t t0 = pm_mono_ns();
+        p->timestamp_ms = pm_wall_ns() / 1000000;
+        if (poly_order_sign(b, p, &so, err) || poly_order_body(b, p, &so, body, sizeof body, err) < 0) return -1;
+        ns[i] = pm_mono_ns() - t0;
+    }
+    return 0;
+}
+
+static void print_figures(const char *name, figures f) {
+    printf("  %-34s: p50 %7.1f us  p99 %7.1f us  mean %7.1f us\n", name, f.p50 / 1e3, f.p99 / 1e3, f.mean / 1e3);
+}
+
+static void json_figures(const char *name, figures f, const char *sep) {
+    printf("\"%s\":{\"p50_ns\":%lld,\"p99_ns\":%lld,\"mean_ns\":%lld}%s", name, (long long)f.p50, (long long)f.p99,
+           (long long)f.mean, sep);
+}
+
 int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv) {
     (void)cli;
     int iterations = 20000, json = 0;
@@ -232,9 +259,12 @@ int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv) {
     pm_err err;
     poly_wallet *w;
     if (throwaway_wallet(&w, &err)) return pm_cli_fail("%s", err.msg);
-    poly_builder_config bc = {w, 0, NULL, 137, "00000000-0000-4000-8000-000000000000"};
-    poly_order_builder b;
-    if (poly_builder_init(&b, &bc, &err)) {
+    poly_builder_config bc = {w, 0, NULL, 137, "00000000-0000-4000-8000-000000000000", 0};
+    poly_order_builder det, prep;
+    bc.prepared_nonces = 1;
+    int rc = poly_builder_init(&prep, &bc, &err);
+    bc.prepared_nonces = 0;
+    if (rc || poly_builder_init(&det, &bc, &err)) {
         poly_wallet_free(w);
         return pm_cli_fail("%s", err.msg);
     }
@@ -245,42 +275,47 @@ int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv) {
     p.price = 560000;
     p.size = 21040000;
     p.tick = 10000;
-    int64_t *full = calloc((size_t)iterations, sizeof *full), *sig = calloc((size_t)iterations, sizeof *sig);
-    if (!full || !sig) {
-        free(full);
-        free(sig);
-        poly_wallet_free(w);
-        return pm_cli_fail("out of memory");
-    }
-    static poly_signed_order so;
-    static char body[POLY_ORDER_BODY_MAX];
-    int failed = 0;
-    for (int i = 0; i < iterations; i++) {
+    int64_t *full = calloc((size_t)iterations, sizeof *full), *fast = calloc((size_t)iterations, sizeof *fast),
+            *sig = calloc((size_t)iterations, sizeof *sig), *nonce = calloc((size_t)POLY_PREPARED_MAX, sizeof *nonce);
+    int failed = !full || !fast || !sig || !nonce;
+    if (failed) pm_err_set(&err, "out of memory");
+    failed = failed || time_orders(&det, &p, iterations, full, &err) || time_orders(&prep, &p, iterations, fast, &err);
+    uint8_t digest[32] = {0x5a}, out[65];
+    for (int i = 0; !failed && i < iterations; i++) {
+        digest[i % 32] ^= (uint8_t)i; /* a different digest each time */
         int64_t t0 = pm_mono_ns();
-        p.timestamp_ms = pm_wall_ns() / 1000000;
-        failed |= poly_order_sign(&b, &p, &so, &err) || poly_order_body(&b, &p, &so, body, sizeof body, &err) < 0;
-        full[i] = pm_mono_ns() - t0;
-    }
-    for (int i = 0; i < iterations; i++) {
-        so.hash[i % 32] ^= (uint8_t)i; /* a different digest each time */
-        int64_t t0 = pm_mono_ns();
-        failed |= poly_wallet_sign(w, so.hash, so.signature, &err);
+        failed |= poly_wallet_sign(w, digest, out, &err);
         sig[i] = pm_mono_ns() - t0;
     }
+    for (int i = 0; !failed && i < POLY_PREPARED_MAX; i++) { /* the cost of preparing one nonce, off the hot path */
+        while (poly_wallet_prepared(w) > 0) failed |= poly_wallet_sign_prepared(w, digest, out, &err);
+        int64_t t0 = pm_mono_ns();
+        failed |= poly_wallet_prepare(w, 1, &err);
+        nonce[i] = pm_mono_ns() - t0;
+    }
     poly_wallet_free(w);
-    figures f = summarize(full, iterations), s = summarize(sig, iterations);
+    figures f = {0}, q = {0}, s = {0}, k = {0};
+    if (!failed) {
+        f = summarize(full, iterations), q = summarize(fast, iterations), s = summarize(sig, iterations);
+        k = summarize(nonce, POLY_PREPARED_MAX);
+    }
     free(full);
+    free(fast);
     free(sig);
+    free(nonce);
     if (failed) return pm_cli_fail("building an order failed: %s", err.msg);
     if (json) {
-        printf("{\"iterations\":%d,\"build_sign\":{\"p50_ns\":%lld,\"p99_ns\":%lld,\"mean_ns\":%lld},"
-               "\"signature_only\":{\"p50_ns\":%lld,\"p99_ns\":%lld,\"mean_ns\":%lld}}\n",
-               iterations, (long long)f.p50, (long long)f.p99, (long long)f.mean, (long long)s.p50, (long long)s.p99,
-               (long long)s.mean);
+        printf("{\"iterations\":%d,", iterations);
+        json_figures("build_sign", f, ",");
+        json_figures("build_sign_prepared", q, ",");
+        json_figures("signature_only", s, ",");
+        json_figures("prepare_nonce", k, "}\n");
     } else {
-        printf("Polymarket order build + sign + /order body (EOA, V2 exchange), %d iterations\n", iterations);
-        printf("  build + sign + body      : p50 %7.1f us  p99 %7.1f us  mean %7.1f us\n", f.p50 / 1e3, f.p99 / 1e3, f.mean / 1e3);
-        printf("  secp256k1 signature alone: p50 %7.1f us  p99 %7.1f us  mean %7.1f us\n", s.p50 / 1e3, s.p99 / 1e3, s.mean / 1e3);
+        printf("Polymarket order: amounts, EIP-712 hash, signature, /order body (EOA, V2 exchange), %d iterations\n", iterations);
+        print_figures("deterministic (RFC 6979) signature", f);
+        print_figures("prepared nonce", q);
+        print_figures("RFC 6979 signature alone", s);
+        print_figures("preparing one nonce (off the path)", k);
     }
     return PM_EXIT_OK;
 }

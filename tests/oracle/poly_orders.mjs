@@ -2,6 +2,8 @@
 // official @polymarket/clob-client-v2 unmodified.
 //   node poly_orders.mjs orders CASES_FILE  → one JSON line per case (a JSON line each in the file)
 //   node poly_orders.mjs hmac CASES_FILE    → one JSON line {"POLY_SIGNATURE": …} per case
+//   node poly_orders.mjs verify CASES_FILE  → per order case carrying pmarb's "signature": the address
+//                                              ethers recovers from it over the client's typed data
 //
 // orders: each case runs through the client's own public path — ClobClient.createOrder (limit) or
 // createMarketOrder (FOK/FAK), then postOrder — with the client's caches filled (tick size,
@@ -100,6 +102,36 @@ if (op === 'orders') {
     const low = await fromAmounts(c, wallet);
     process.stdout.write(JSON.stringify({ id: c.id, client, fromAmounts: low }) + '\n');
   }
+} else if (op === 'verify') {
+  // signatures made with prepared (random) nonces: not the client's bytes, but they must verify
+  // over the client's own typed data (for POLY_1271, the inner signature over the TypedDataSign
+  // envelope, whose remaining bytes must be the client's)
+  for (const c of cases) {
+    const { address, Builder } = exchangeFor(c);
+    const wallet = new Wallet(c.key);
+    const eoa = await wallet.getAddress();
+    const maker = c.funder ?? eoa;
+    const order = { salt: String(c.salt), maker, signer: c.signatureType === 3 ? maker : eoa, tokenId: c.tokenId,
+      makerAmount: c.pmarbMakerAmount, takerAmount: c.pmarbTakerAmount, side: c.side, signatureType: c.signatureType,
+      timestamp: String(c.timestampMs), metadata: c.metadata, builder: c.builder, expiration: c.expiration };
+    const b = new Builder(address, c.chainId, wallet, () => String(c.salt));
+    const td = b.buildOrderTypedData(order);
+    const hash = b.buildOrderHash(td);
+    delete td.types.EIP712Domain;
+    let recovered, tailMatches = true;
+    if (c.signatureType !== 3) {
+      recovered = utils.verifyTypedData(td.domain, td.types, td.message, c.signature);
+    } else {
+      const official = await b.buildOrderSignature(b.buildOrderTypedData(order));
+      tailMatches = official.slice(132) === c.signature.slice(132);
+      const types = { TypedDataSign: [{ name: 'contents', type: 'Order' }, { name: 'name', type: 'string' },
+        { name: 'version', type: 'string' }, { name: 'chainId', type: 'uint256' },
+        { name: 'verifyingContract', type: 'address' }, { name: 'salt', type: 'bytes32' }], Order: td.types.Order };
+      recovered = utils.verifyTypedData(td.domain, types, { contents: td.message, name: 'DepositWallet', version: '1',
+        chainId: c.chainId, verifyingContract: order.signer, salt: zero32 }, c.signature.slice(0, 132));
+    }
+    process.stdout.write(JSON.stringify({ id: c.id, hash, recovered, eoa, tailMatches }) + '\n');
+  }
 } else if (op === 'hmac') {
   for (const c of cases) {
     const wallet = new Wallet(c.key);
@@ -109,6 +141,6 @@ if (op === 'orders') {
     process.stdout.write(JSON.stringify(h) + '\n');
   }
 } else {
-  console.error('usage: poly_orders.mjs orders|hmac CASES_FILE');
+  console.error('usage: poly_orders.mjs orders|hmac|verify CASES_FILE');
   process.exit(2);
 }

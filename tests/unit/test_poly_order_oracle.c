@@ -12,7 +12,8 @@
  * than 4 decimals and pmarb's is it truncated — and those orders are checked in full against the
  * client's lower-level ExchangeOrderBuilder with pmarb's amounts. A handful of orders also go
  * through `pmarb polymarket sign-order`.
- * HMAC: 300 random secrets, timestamps, methods, paths and bodies through createL2Headers. */
+ * HMAC: 300 random secrets, timestamps, methods, paths and bodies through createL2Headers.
+ * Prepared nonces: 120 orders signed the order path's way, verified by ethers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -169,11 +170,12 @@ static void gen_order_case(gen_order *g, int i) {
     pm_fixed_format_exact(p->price, 1, g->price_text, sizeof g->price_text);
 }
 
-static void sign_with_pmarb(gen_order *g) {
+static void sign_with_pmarb(gen_order *g, int prepared) {
     poly_wallet *w;
     pm_err err;
     assert_int_equal(poly_wallet_new(g->key, &w, &err), 0);
-    poly_builder_config bc = {w, g->sig_type, g->sig_type ? g->funder : NULL, g->chain, g->owner};
+    if (prepared) assert_int_equal(poly_wallet_prepare(w, 1, &err), 0);
+    poly_builder_config bc = {w, g->sig_type, g->sig_type ? g->funder : NULL, g->chain, g->owner, prepared};
     poly_order_builder b;
     if (poly_builder_init(&b, &bc, &err)) fail_msg("builder: %s", err.msg);
     if (poly_order_sign(&b, &g->p, &g->so, &err)) fail_msg("sign: %s", err.msg);
@@ -182,6 +184,7 @@ static void sign_with_pmarb(gen_order *g) {
     char ts[24];
     snprintf(ts, sizeof ts, "%lld", (long long)(g->so.timestamp_ms / 1000));
     assert_int_equal(poly_l2_signature(g->secret, ts, "POST", "/order", g->body, g->l2sig, &err), 0);
+    assert_int_equal(poly_wallet_prepared(w), 0); /* the prepared nonce, if any, was the one used */
     poly_wallet_free(w);
 }
 
@@ -289,7 +292,7 @@ static void test_orders_against_client(void **state) {
     json_t *cases = json_array();
     for (int i = 0; i < ORDERS; i++) {
         gen_order_case(&g[i], i);
-        sign_with_pmarb(&g[i]);
+        sign_with_pmarb(&g[i], 0);
         json_array_append_new(cases, case_json(&g[i], i));
     }
     char *dir = pm_test_tmpdir();
@@ -392,10 +395,43 @@ static void test_hmac_against_client(void **state) {
     free(dir);
 }
 
+/* Orders signed with prepared (random) nonces — the order path's mode — are not the client's
+ * bytes, but ethers recovers the signer from them over the client's own typed data, the hash is
+ * the client's, and a POLY_1271 envelope differs from the client's only in its inner signature. */
+static void test_prepared_orders_verify(void **state) {
+    (void)state;
+    enum { N = 120 };
+    static gen_order g[N];
+    json_t *cases = json_array();
+    for (int i = 0; i < N; i++) {
+        gen_order_case(&g[i], i);
+        sign_with_pmarb(&g[i], 1);
+        json_t *c = case_json(&g[i], i);
+        char sig[2 * POLY_1271_SIG_LEN + 3];
+        poly_hex(g[i].so.signature, g[i].so.signature_len, sig);
+        json_object_set_new(c, "signature", json_string(sig));
+        json_array_append_new(cases, c);
+    }
+    char *dir = pm_test_tmpdir();
+    json_t *out = run_oracle("verify", dir, cases);
+    for (int i = 0; i < N; i++) {
+        json_t *o = json_array_get(out, (size_t)i);
+        assert_string_equal(json_string_value(json_object_get(o, "hash")), g[i].hash);
+        assert_string_equal(json_string_value(json_object_get(o, "recovered")), json_string_value(json_object_get(o, "eoa")));
+        assert_true(json_is_true(json_object_get(o, "tailMatches")));
+    }
+    print_message("%d orders signed with prepared nonces verified by ethers over the client's typed data\n", N);
+    json_decref(out);
+    json_decref(cases);
+    pm_test_rmtree(dir);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders_against_client),
         cmocka_unit_test(test_hmac_against_client),
+        cmocka_unit_test(test_prepared_orders_verify),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

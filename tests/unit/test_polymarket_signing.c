@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <secp256k1.h>
+#include <secp256k1_recovery.h>
 
 #include "util/keccak.h"
 #include "venue/polymarket/amounts.h"
@@ -117,6 +118,71 @@ static void test_rfc6979(void **state) {
         assert_int_equal(poly_rfc6979_nonce(mine, msg, key, NULL, &r, 0), 0);
         poly_rfc6979_wipe(&r);
     }
+}
+
+/* The address a 65-byte r ‖ s ‖ v signature of digest recovers to, written as hex. */
+static void recover_address(const uint8_t digest[32], const uint8_t sig[65], char out[43]) {
+    secp256k1_context *ctx = secp256k1_context_create(SECP256K1_CONTEXT_VERIFY);
+    secp256k1_ecdsa_recoverable_signature rs;
+    secp256k1_pubkey pub;
+    uint8_t ser[65], h[32];
+    size_t len = sizeof ser;
+    assert_true(sig[64] == 27 || sig[64] == 28);
+    assert_int_equal(secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &rs, sig, sig[64] - 27), 1);
+    assert_int_equal(secp256k1_ecdsa_recover(ctx, &pub, &rs, digest), 1);
+    secp256k1_ec_pubkey_serialize(ctx, ser, &len, &pub, SECP256K1_EC_UNCOMPRESSED);
+    pm_keccak256(ser + 1, 64, h);
+    poly_hex(h + 12, 20, out);
+    secp256k1_context_destroy(ctx);
+}
+
+/* Signatures with prepared nonces: valid (they recover to the wallet's address), low-s, each
+ * nonce used once, digests at and above the group order and zero included; an empty pool falls
+ * back to the deterministic signature. */
+static void test_prepared_signatures(void **state) {
+    (void)state;
+    static const uint8_t half_n[32] = {0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                       0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4,
+                                       0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
+    poly_wallet *w;
+    pm_err err;
+    assert_int_equal(poly_wallet_new(KEY, &w, &err), 0);
+    assert_int_equal(poly_wallet_prepare(w, POLY_PREPARED_MAX + 1, &err), -1);
+    assert_int_equal(poly_wallet_prepared(w), 0);
+    uint64_t x = 0x452821E638D01377ULL;
+    uint8_t last_r[32] = {0};
+    for (int i = 0; i < 600; i++) {
+        if (poly_wallet_prepared(w) == 0) assert_int_equal(poly_wallet_prepare(w, 100, &err), 0);
+        assert_true(poly_wallet_prepared(w) > 0);
+        uint8_t digest[32], sig[65];
+        for (int j = 0; j < 32; j++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            digest[j] = (uint8_t)x;
+        }
+        if (i == 0) memset(digest, 0, 32);
+        if (i == 1) memset(digest, 0xff, 32);
+        if (i == 2) memset(digest, 0x01, 32); /* the same digest twice: two different signatures */
+        if (i == 3) memset(digest, 0x01, 32);
+        int before = poly_wallet_prepared(w);
+        assert_int_equal(poly_wallet_sign_prepared(w, digest, sig, &err), 0);
+        assert_int_equal(poly_wallet_prepared(w), before - 1);
+        assert_true(memcmp(sig + 32, half_n, 32) <= 0);
+        assert_true(memcmp(sig, last_r, 32) != 0);
+        memcpy(last_r, sig, 32);
+        char addr[43];
+        recover_address(digest, sig, addr);
+        assert_string_equal(addr, ADDRESS);
+    }
+    /* empty pool: the deterministic signature (official vector 8, V2 exchange, chain 80002) */
+    while (poly_wallet_prepared(w) > 0) {
+        uint8_t d[32] = {1}, s[65];
+        assert_int_equal(poly_wallet_sign_prepared(w, d, s, &err), 0);
+    }
+    uint8_t digest[32], sig[65];
+    poly_parse_bytes32("0x962c97b18bea292cc94b9479272aa74fb59a905e84a621a40eb339131e9fb6ba", digest, &err);
+    assert_int_equal(poly_wallet_sign_prepared(w, digest, sig, &err), 0);
+    expect_hex(sig, 65, "0x518472f1b081f6bd713d638bb11d1bf0720ed577e93c52eb00ec9f5f325f7d510c65cbfdfe9130de2602185f4a500863d777d8b838cb28abc75ecc1b5330315d1c");
+    poly_wallet_free(w);
 }
 
 static void test_domains(void **state) {
@@ -365,6 +431,7 @@ static void test_market_amounts(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keccak),   cmocka_unit_test(test_words),           cmocka_unit_test(test_wallet),   cmocka_unit_test(test_rfc6979),
+        cmocka_unit_test(test_prepared_signatures),
         cmocka_unit_test(test_domains),  cmocka_unit_test(test_v2_orders),       cmocka_unit_test(test_limit_order_end_to_end),
         cmocka_unit_test(test_clob_auth), cmocka_unit_test(test_l2_hmac),   cmocka_unit_test(test_limit_amounts),
         cmocka_unit_test(test_poly_1271),  cmocka_unit_test(test_market_amounts),

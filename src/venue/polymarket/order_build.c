@@ -52,6 +52,7 @@ int poly_builder_init(poly_order_builder *b, const poly_builder_config *cfg, pm_
             return pm_err_set(err, "the Polymarket API key has a character that is not allowed in it");
     strcpy(b->owner, owner);
     b->wallet = cfg->wallet;
+    b->prepared_nonces = cfg->prepared_nonces;
     b->signature_type = cfg->signature_type;
     b->chain_id = cfg->chain_id;
     uint8_t eoa[20];
@@ -129,6 +130,10 @@ static int next_salt(poly_order_builder *b, uint64_t *out, pm_err *err) {
     return 0;
 }
 
+static int sign_digest(poly_order_builder *b, const uint8_t digest[32], uint8_t sig[65], pm_err *err) {
+    return b->prepared_nonces ? poly_wallet_sign_prepared(b->wallet, digest, sig, err) : poly_wallet_sign(b->wallet, digest, sig, err);
+}
+
 int poly_order_sign(poly_order_builder *b, const poly_order_params *p, poly_signed_order *out, pm_err *err) {
     if (poly_order_check(p, &out->amounts, err)) return -1;
     poly_order o;
@@ -153,11 +158,11 @@ int poly_order_sign(poly_order_builder *b, const poly_order_params *p, poly_sign
     poly_eip712_digest(domain, out->struct_hash, out->hash);
     if (b->signature_type != 3) {
         out->signature_len = 65;
-        return poly_wallet_sign(b->wallet, out->hash, out->signature, err);
+        return sign_digest(b, out->hash, out->signature, err);
     }
     uint8_t digest[32], inner[65];
     poly_1271_digest(&b->deposit_wallet, domain, out->struct_hash, digest);
-    if (poly_wallet_sign(b->wallet, digest, inner, err)) return -1;
+    if (sign_digest(b, digest, inner, err)) return -1;
     poly_1271_signature(inner, domain, out->struct_hash, out->signature);
     out->signature_len = POLY_1271_SIG_LEN;
     return 0;

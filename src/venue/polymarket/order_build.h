@@ -41,15 +41,18 @@ int poly_order_type_parse(const char *s, poly_order_type *out); /* 0, or -1 for 
 #define POLY_BATCH_MAX 15                /* orders in one POST /orders */
 
 typedef struct poly_builder_config {
-    const poly_wallet *wallet; /* the EOA key (borrowed: must outlive the builder) */
+    poly_wallet *wallet;       /* the EOA key (borrowed: must outlive the builder) */
     int signature_type;        /* 0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE, 3 POLY_1271 */
     const char *funder;        /* "0x…" proxy / Safe / deposit wallet; NULL or the EOA itself for EOA */
     uint64_t chain_id;         /* 137 (Polygon) or 80002 (Amoy) */
     const char *owner;         /* the API key sent as "owner"; "" when there is none (as the client does) */
+    int prepared_nonces;       /* sign with the wallet's prepared nonces while it has some (wallet.h):
+                                  valid signatures, ~1 µs, but not the client's deterministic bytes */
 } poly_builder_config;
 
 typedef struct poly_order_builder {
-    const poly_wallet *wallet;
+    poly_wallet *wallet;
+    int prepared_nonces;
     int signature_type;
     uint64_t chain_id;
     uint8_t maker[20], signer[20];
