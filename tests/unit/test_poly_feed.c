@@ -563,6 +563,47 @@ static void test_ssmd_books(void **state) {
     free(all);
 }
 
+/* The docs' verbatim examples: the book (prices like ".48") goes live; the tick_size_change
+ * example is invalid JSON (a stray backslash) and makes exactly that asset's book resync. */
+static void test_docs_verbatim(void **state) {
+    (void)state;
+    char *all = pm_test_shared_data("docs-examples/polymarket_ws_docs_examples_verbatim.txt", NULL);
+    char *book = all, *sep = strstr(book, "\n-----\n");
+    *sep = '\0';
+    char *change = sep + 7;
+    sep = strstr(change, "\n-----\n");
+    *sep = '\0';
+    char *tick = sep + 7;
+    sep = strstr(tick, "\n-----\n");
+    *sep = '\0';
+#define DOC_ID "65818619657568813474341868652308942079804919287380422192892211131408793125422"
+    pm_err err;
+    assert_int_equal(poly_feed_add(feed, DOC_ID, &err), 0);
+    assert_int_equal(poly_feed_add(feed, "71321045679252212594626385532706912750332728571942532289631379312455583992563", &err), 1);
+    poly_feed_connected(feed, 0, 0);
+    while (poly_feed_next_command(feed, 0, &(size_t){0})) {}
+    send_text(0, book, 1);
+    const pm_book *b = poly_feed_book(feed, 0);
+    assert_int_equal(b->state, PM_BOOK_LIVE);
+    assert_int_equal(pm_book_best(&b->bid)->px, 500000);
+    assert_int_equal(pm_book_best(&b->ask)->px, 520000);
+    assert_int_equal(b->bid.n, 3);
+    send_text(0, change, 2); /* for a token with no snapshot yet: waits */
+    poly_feed_stats st;
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.ignored_deltas, 1);
+    send_text(0, tick, 3);
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.malformed, 1);
+    assert_int_equal(st.tick_changes, 0);
+    assert_int_equal(b->state, PM_BOOK_STALE);
+    assert_int_equal(poly_feed_book(feed, 1)->state, PM_BOOK_EMPTY);
+    expect_cmd("{\"assets_ids\":[\"" DOC_ID "\"],\"operation\":\"unsubscribe\",\"custom_feature_enabled\":true}");
+    expect_cmd("{\"assets_ids\":[\"" DOC_ID "\"],\"operation\":\"subscribe\",\"custom_feature_enabled\":true}");
+    expect_cmd(NULL);
+    free(all);
+}
+
 static int n_order, n_fill;
 static pm_event last_user;
 static void record_user(void *user, const pm_event *ev) {
@@ -640,6 +681,7 @@ int main(void) {
         T(test_ping_pong),
         T(test_market_resolved),
         T(test_ssmd_books),
+        T(test_docs_verbatim),
         T(test_user_channel_events),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
