@@ -55,19 +55,9 @@ static int sync_polymarket(pm_cli *cli) {
     poly_gamma_close(&gamma);
     pm_db_close(db);
     if (rc) return pm_cli_fail("polymarket sync failed (nothing was marked closed): %s", err.msg);
-    printf("polymarket: %d markets (%d new, %d updated, %d unchanged), %d closed; %d pages", st.markets, st.added,
-           st.updated, st.unchanged, st.closed, st.pages);
-    if (st.skipped_total) {
-        printf("; %d skipped (", st.skipped_total);
-        const char *sep = "";
-        for (int r = 0; r < POLY_SKIP_COUNT; r++)
-            if (st.skipped[r]) {
-                printf("%s%d %s", sep, st.skipped[r], poly_skip_name((poly_skip)r));
-                sep = ", ";
-            }
-        printf(")");
-    }
-    printf("\n");
+    char line[512];
+    poly_sync_summary(&st, line, sizeof line);
+    printf("%s\n", line);
     return PM_EXIT_OK;
 }
 

@@ -3,6 +3,7 @@
 
 #include "util/clock.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 typedef struct sync_ctx {
@@ -71,4 +72,29 @@ done:
     if (progress && st->pages) fputc('\n', progress);
     pm_http_response_free(&res);
     return rc;
+}
+
+__attribute__((format(printf, 4, 5))) static void append(char *out, size_t cap, size_t *at, const char *fmt, ...) {
+    if (*at >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *at, cap - *at, fmt, ap);
+    va_end(ap);
+    *at = n < 0 ? cap : *at + (size_t)n;
+}
+
+void poly_sync_summary(const poly_sync_stats *st, char *out, size_t cap) {
+    size_t at = 0;
+    if (cap) out[0] = '\0';
+    append(out, cap, &at, "polymarket: %d markets (%d new, %d updated, %d unchanged), %d closed; %d pages", st->markets,
+           st->added, st->updated, st->unchanged, st->closed, st->pages);
+    if (!st->skipped_total) return;
+    append(out, cap, &at, "; %d skipped (", st->skipped_total);
+    const char *sep = "";
+    for (int r = 0; r < POLY_SKIP_COUNT; r++)
+        if (st->skipped[r]) {
+            append(out, cap, &at, "%s%d %s", sep, st->skipped[r], poly_skip_name((poly_skip)r));
+            sep = ", ";
+        }
+    append(out, cap, &at, ")");
 }

@@ -23,4 +23,8 @@ typedef struct poly_sync_stats {
 /* progress: where to print a progress line while paging (NULL for none). */
 int poly_sync(poly_gamma *g, pm_db *db, FILE *progress, poly_sync_stats *st, pm_err *err);
 
+/* The summary line, e.g. "polymarket: 25 markets (2 new, 1 updated, 22 unchanged), 1 closed;
+ * 1 pages; 3 skipped (1 no token ids, 2 malformed)" (no newline). Truncated to fit cap. */
+void poly_sync_summary(const poly_sync_stats *st, char *out, size_t cap);
+
 #endif
