@@ -749,9 +749,9 @@ static void move_level(sim_kalshi *k, int m, pm_book_side *side, pm_px_t px, pm_
 void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair) {
     sim_kmarket *mk = &k->markets[m];
     const pm_level *bid = pm_book_best(&mk->book.bid), *ask = pm_book_best(&mk->book.ask);
-    if (!mk->active || !bid || !ask || (fair > bid->px && fair < ask->px)) return;
+    if (!mk->active || !bid || !ask || (fair > bid->px - PM_CENT / 2 && fair < ask->px + PM_CENT / 2)) return;
     if (!k->rng) k->rng = 0x9E3779B97F4A7C15ULL;
-    int up = fair >= ask->px;
+    int up = fair >= ask->px + PM_CENT / 2;
     pm_px_t step = up ? PM_CENT : -PM_CENT;
     pm_book_side *toward = up ? &mk->book.bid : &mk->book.ask, *away = up ? &mk->book.ask : &mk->book.bid;
     /* the side being approached gives up its best level and gains one beyond its worst */

@@ -85,8 +85,9 @@ void sim_kalshi_orders_free(sim_kalshi *k);
  * subscription to that market gets the delta. */
 void sim_kalshi_tick(sim_kalshi *k);
 
-/* The shared price process: when the question's fair value (micro-dollars) has reached the
- * market's best bid or best ask, its ladder moves one cent toward it (streamed as deltas). */
+/* The shared price process: when the question's fair value (micro-dollars) has gone half a
+ * cent past the market's best bid or best ask, its ladder moves one cent toward it (streamed
+ * as deltas). Kalshi is the sluggish venue: it follows news (jumps), not the small drift. */
 void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair);
 
 /* The built-in scenario (deterministic for a seed): a few dozen markets over several

@@ -7,6 +7,7 @@
 #define FAIR_MIN (3 * PM_CENT)
 #define FAIR_MAX (97 * PM_CENT)
 #define STEP (2 * PM_CENT / 10) /* a drift step: 0.2¢ */
+#define PULL (6 * PM_CENT / 10) /* beyond 0.6¢ from its anchor the drift leans back 3:1 */
 /* Per step, out of 10000: how often the picked question drifts, jumps, overshoots or lags. */
 #define P_DRIFT 2500
 #define P_JUMP 4
@@ -77,7 +78,7 @@ int sim_prices_step(sim_prices *p) {
         p->lags++;
     } else if (roll < P_JUMP + P_OVERSHOOT + P_LAG + P_DRIFT) { /* drift, pulled back toward the anchor */
         pm_px_t gap = s->fair - s->anchor;
-        int up = gap > PM_CENT ? draw(&p->rng, 0, 3) == 0 : gap < -PM_CENT ? draw(&p->rng, 0, 3) != 0 : (int)(sim_rand(&p->rng) & 1);
+        int up = gap > PULL ? draw(&p->rng, 0, 3) == 0 : gap < -PULL ? draw(&p->rng, 0, 3) != 0 : (int)(sim_rand(&p->rng) & 1);
         s->fair = clamp(s->fair + (up ? STEP : -STEP), FAIR_MIN, FAIR_MAX);
     } else {
         return -1;
