@@ -134,6 +134,12 @@ static int kalshi_market(const sim_kalshi *k, const char *event, int n) {
     return -1;
 }
 
+static int outcomes(const event_tmpl *ev) {
+    int n = 0;
+    while (n < 5 && ev->m[n].question) n++;
+    return n;
+}
+
 static int count_markets(const sim_kalshi *k) {
     int n = 0;
     for (int e = 0; e < NEVENTS; e++)
@@ -282,7 +288,8 @@ int sim_poly_init(sim_poly *p, const sim_kalshi *k, sim_prices *prices, uint64_t
             m->kalshi_market = km;
             m->inverted = t->inverted;
             m->fair_q = km >= 0 ? km : own++;
-            if (km < 0) sim_prices_set(prices, m->fair_q, (pm_px_t)(10 + sim_rand(&p->rng) % 81) * PM_CENT);
+            if (km < 0) /* the outcomes of a neg-risk event share one dollar */
+                sim_prices_set(prices, m->fair_q, (pm_px_t)(10 + sim_rand(&p->rng) % 81) * PM_CENT / (ev->neg_risk ? outcomes(ev) : 1));
             pm_book_init(&m->book);
             pm_book_init(&m->mm);
             pm_book_snapshot(&m->book, NULL, 0, NULL, 0, pm_mono_ns());
