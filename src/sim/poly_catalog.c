@@ -382,7 +382,7 @@ void sim_poly_close_market(sim_poly *p, int market) {
     changes c = {.n = 0};
     for (int s = PM_BID; s <= PM_ASK; s++) {
         pm_book_side *mine = side_of(&m->mm, (pm_book_side_kind)s);
-        while (mine->n) mm_change(m, (pm_book_side_kind)s, mine->lv[0].px, -mine->lv[0].qty, &c);
+        for (int i = mine->n - 1; i >= 0; i--) mm_change(m, (pm_book_side_kind)s, mine->lv[i].px, -mine->lv[i].qty, &c);
     }
     publish(p, market, &c);
     sim_poly_ws_resolved(p, market);
