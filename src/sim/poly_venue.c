@@ -334,14 +334,15 @@ static long long cursor_index(const char *cursor) {
     return *end || end == (char *)raw || v < 0 ? -1 : v;
 }
 
-/* GET /gamma/markets/keyset — ≤ 100 a page; `cursor` (or `after_cursor`) from the previous
- * page's next_cursor, which the last page leaves out. */
+/* GET /gamma/markets/keyset — ≤ 100 a page; `after_cursor` from the previous page's
+ * next_cursor, which the last page leaves out. Like the venue, a `cursor` argument is ignored
+ * (the first page comes back), so a client that sends it loops here as it would there. */
 static void gamma_keyset(sim_poly *p, const sim_request *req, sim_response *res) {
     long long limit = int_arg(req, "limit", GAMMA_DEFAULT_LIMIT), start = 0;
     if (limit < 0) return respond_error(res, 422, "limit must be a non-negative integer");
     if (limit > GAMMA_MAX_LIMIT || limit == 0) limit = limit ? GAMMA_MAX_LIMIT : GAMMA_DEFAULT_LIMIT;
     char cursor[64];
-    if (sim_query_arg(req, "cursor", cursor, sizeof cursor) >= 0 || sim_query_arg(req, "after_cursor", cursor, sizeof cursor) >= 0) {
+    if (sim_query_arg(req, "after_cursor", cursor, sizeof cursor) >= 0) {
         start = cursor_index(cursor);
         if (start < 0) return respond_error(res, 400, "invalid cursor");
     }

@@ -140,8 +140,7 @@ static void test_gamma_paging(void **state) {
     int k = 0, pages = 0;
     char cursor[64] = "";
     for (;;) {
-        snprintf(url, sizeof url, "%s/markets/keyset?limit=7%s%s", f->gamma, cursor[0] ? (pages % 2 ? "&cursor=" : "&after_cursor=") : "",
-                 cursor);
+        snprintf(url, sizeof url, "%s/markets/keyset?limit=7%s%s", f->gamma, cursor[0] ? "&after_cursor=" : "", cursor);
         json_t *doc = get_json(f, 200, url), *arr = json_object_get(doc, "markets"), *m;
         size_t i;
         json_array_foreach(arr, i, m) assert_string_equal(json_string_value(json_object_get(m, "id")), ids[k++]);
@@ -152,6 +151,11 @@ static void test_gamma_paging(void **state) {
             break;
         }
         snprintf(cursor, sizeof cursor, "%s", json_string_value(next));
+        json_decref(doc);
+        /* `cursor` is not the venue's parameter: it is ignored and the first page comes back */
+        snprintf(url, sizeof url, "%s/markets/keyset?limit=7&cursor=%s", f->gamma, cursor);
+        doc = get_json(f, 200, url);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(doc, "markets"), 0), "id")), ids[0]);
         json_decref(doc);
     }
     assert_int_equal(k, n);
@@ -165,7 +169,7 @@ static void test_gamma_paging(void **state) {
     json_t *e = get_json(f, 422, url);
     assert_true(json_is_string(json_object_get(e, "error")));
     json_decref(e);
-    snprintf(url, sizeof url, "%s/markets/keyset?cursor=%%21%%21", f->gamma);
+    snprintf(url, sizeof url, "%s/markets/keyset?after_cursor=%%21%%21", f->gamma);
     json_decref(get_json(f, 400, url));
     /* filters: exactly one market is closed */
     snprintf(url, sizeof url, "%s/markets?closed=true&limit=100", f->gamma);
