@@ -305,7 +305,6 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
         else if (t[i].type == PM_NT_NUM && (used[i] == USED_THRESHOLD || (plain_int(&t[i]) && ival(&t[i]) >= 1900 && ival(&t[i]) <= 2200)))
             add_tok(f, number_hash(t[i].num, t[i].flags & PM_NUM_UNITS & ~PM_NUM_MONEY));
     }
-    qsort(f->tok, (size_t)f->ntok, sizeof f->tok[0], cmp_u64);
     f->date = s.date;
     if (f->date.gran == PM_DATE_NONE) ticker_date(m->platform_id, &f->date);
     if (m->rules && *m->rules) {
@@ -328,12 +327,28 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
                 }
         }
     }
+    qsort(f->tok, (size_t)f->ntok, sizeof f->tok[0], cmp_u64);
     if (f->date.gran == PM_DATE_NONE && f->close_day >= 0) {
         f->date.gran = PM_DATE_DAY;
         f->date.from = PM_FROM_CLOSE;
         f->date.day = f->close_day;
         f->date.minute = close_minute; /* UTC */
     }
+    if (f->date.gran == PM_DATE_DAY || f->date.gran == PM_DATE_MONTH) {
+        int64_t day = f->date.from == PM_FROM_CLOSE ? pm_eastern_day(f->date.day, f->date.minute) : f->date.day;
+        f->datetok = number_hash(day * 16 + f->date.gran, 0xFF);
+    }
+}
+
+int64_t pm_eastern_day(int32_t day, int32_t minute) {
+    int y, m, d;
+    pm_civil_from_days(day, &y, &m, &d);
+    int64_t mar1 = pm_days_from_civil(y, 3, 1), nov1 = pm_days_from_civil(y, 11, 1);
+    int64_t dst_start = mar1 + (7 - (mar1 + 4) % 7) % 7 + 7, dst_end = nov1 + (7 - (nov1 + 4) % 7) % 7;
+    int64_t t = (int64_t)day * 1440 + (minute >= 0 ? minute : 0);
+    int dst = t >= dst_start * 1440 + 420 && t < dst_end * 1440 + 360;
+    t -= dst ? 240 : 300;
+    return t >= 0 ? t / 1440 : (t - 1439) / 1440;
 }
 
 void pm_threshold_format(const pm_threshold *t, char *out, size_t cap) {

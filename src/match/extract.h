@@ -62,7 +62,12 @@ typedef struct pm_features {
     uint8_t negated;    /* odd number of "not" */
     uint8_t lose;       /* phrased as losing */
     char subject[8];    /* team of a per-team market ("tmil"), "" when none */
+    uint64_t datetok;   /* the date (a close time's US Eastern day) as a retrieval token, 0 none */
 } pm_features;
+
+/* The US Eastern calendar day of a UTC instant (day, minute of the day; UTC−4 from the second
+ * Sunday of March to the first Sunday of November, else UTC−5): both venues date in ET. */
+int64_t pm_eastern_day(int32_t day, int32_t minute);
 
 /* Extracts the features of one market. Deterministic, allocation-free. */
 void pm_extract(const pm_match_market *m, pm_features *f);

@@ -28,7 +28,7 @@ int pm_match_index_build(pm_match_index *ix, const pm_features *docs, size_t n, 
     memset(ix, 0, sizeof *ix);
     ix->ndocs = n;
     size_t total = 0;
-    for (size_t i = 0; i < n; i++) total += (size_t)docs[i].ntok;
+    for (size_t i = 0; i < n; i++) total += (size_t)docs[i].ntok + (docs[i].datetok != 0);
     pair *pairs = malloc((total ? total : 1) * sizeof *pairs);
     ix->norm = calloc(n ? n : 1, sizeof *ix->norm);
     if (!pairs || !ix->norm) {
@@ -37,8 +37,10 @@ int pm_match_index_build(pm_match_index *ix, const pm_features *docs, size_t n, 
         return pm_err_set(err, "out of memory building the match index");
     }
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         for (int t = 0; t < docs[i].ntok; t++) pairs[k++] = (pair){docs[i].tok[t], (uint32_t)i};
+        if (docs[i].datetok) pairs[k++] = (pair){docs[i].datetok, (uint32_t)i};
+    }
     qsort(pairs, total, sizeof *pairs, cmp_pair);
     size_t nterms = 0;
     for (size_t i = 0; i < total; i++)
@@ -116,19 +118,38 @@ void pm_match_scratch_free(pm_match_scratch *s) {
     memset(s, 0, sizeof *s);
 }
 
+static void accumulate(const pm_match_index *ix, long t, pm_match_scratch *s) {
+    int64_t w = ix->weight[t];
+    for (uint32_t p = ix->start[t]; p < ix->start[t + 1]; p++) {
+        uint32_t d = ix->post[p];
+        if (!s->acc[d]) s->touched[s->ntouched++] = d;
+        s->acc[d] += w;
+    }
+}
+
 void pm_match_index_query(const pm_match_index *ix, const pm_features *q, pm_match_scratch *s) {
+    long common[PM_FEAT_TOKENS + 1];
+    int ncommon = 0, used = 0;
     s->ntouched = 0;
-    for (int i = 0; i < q->ntok; i++) {
-        long t = find_term(ix, q->tok[i]);
+    for (int i = 0; i <= q->ntok; i++) {
+        long t = find_term(ix, i < q->ntok ? q->tok[i] : q->datetok);
         if (t < 0) continue;
-        uint32_t a = ix->start[t], b = ix->start[t + 1];
-        if (b - a > ix->max_df) continue;
-        int64_t w = ix->weight[t];
-        for (uint32_t p = a; p < b; p++) {
-            uint32_t d = ix->post[p];
-            if (!s->acc[d]) s->touched[s->ntouched++] = d;
-            s->acc[d] += w;
+        if (ix->start[t + 1] - ix->start[t] > ix->max_df) {
+            common[ncommon++] = t;
+            continue;
         }
+        accumulate(ix, t, s);
+        used++;
+    }
+    /* a question made only of common words still needs its two rarest to be found */
+    while (used < PM_MATCH_MIN_RETRIEVAL_TOKENS && ncommon) {
+        int best = 0;
+        for (int i = 1; i < ncommon; i++)
+            if (ix->start[common[i] + 1] - ix->start[common[i]] < ix->start[common[best] + 1] - ix->start[common[best]])
+                best = i;
+        accumulate(ix, common[best], s);
+        common[best] = common[--ncommon];
+        used++;
     }
 }
 

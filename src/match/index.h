@@ -2,7 +2,11 @@
  * posting list (which markets carry it) and IDF weight (integer, scale 1000), and the
  * retrieval that, for one Kalshi market, accumulates weights over the postings of its
  * selective tokens only (tokens carried by more than max_df markets are too common to
- * retrieve on; they still count in the exact similarity). Never all-pairs. */
+ * retrieve on; they still count in the exact similarity), or, when it has fewer than two
+ * selective tokens, over its rarest common ones up to two. A market's date token
+ * (pm_features.datetok) takes part in retrieval, so that questions differing only by their
+ * date rank apart, but not in the similarity: dates are compared by the vetoes. Never
+ * all-pairs. */
 #ifndef PM_MATCH_INDEX_H
 #define PM_MATCH_INDEX_H
 
@@ -11,6 +15,8 @@
 
 #include "match/extract.h"
 #include "util/err.h"
+
+#define PM_MATCH_MIN_RETRIEVAL_TOKENS 2
 
 typedef struct pm_match_index {
     size_t ndocs;

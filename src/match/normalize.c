@@ -31,7 +31,7 @@ static const alias aliases[] = {
     {"core inflation", "corecpi"}, {"unemployment rate", "unemployment"}, {"jobless rate", "unemployment"},
     {"wti", "wti"}, {"crude oil", "wti"}, {"wti crude oil", "wti"}, {"interest rate", "rate"}, {"interest rates", "rate"},
     {"rates", "rate"}, {"hike", "hike"}, {"raise", "hike"}, {"increase", "hike"}, {"cut", "cut"}, {"decrease", "cut"},
-    {"lower", "cut"}, {"first half", "1h"}, {"1st half", "1h"}, {"1h", "1h"}, {"second half", "2h"}, {"2h", "2h"},
+    {"lower", "cut"}, {"hold", "nochange"}, {"no change", "nochange"}, {"unchanged", "nochange"}, {"first half", "1h"}, {"1st half", "1h"}, {"1h", "1h"}, {"second half", "2h"}, {"2h", "2h"},
     {"o/u", "total"}, {"over/under", "total"}, {"hot 100", "hot100"}, {"high temp", "hightemp"},
     {"highest temperature", "hightemp"}, {"maximum temperature", "hightemp"}, {"high temperature", "hightemp"},
     {"low temp", "lowtemp"}, {"lowest temperature", "lowtemp"}, {"minimum temperature", "lowtemp"},

@@ -27,19 +27,6 @@ static void say(out_buf *b, const char *fmt, ...) {
     if (w > 0) b->len += (size_t)w < b->cap - b->len ? (size_t)w : b->cap - b->len - 1;
 }
 
-/* The US Eastern calendar day of a close instant (UTC−4 from the second Sunday of March to
- * the first Sunday of November, at 07:00 UTC, else UTC−5). */
-static int64_t eastern_day(const pm_match_date *c) {
-    int y, m, d;
-    pm_civil_from_days(c->day, &y, &m, &d);
-    int64_t mar1 = pm_days_from_civil(y, 3, 1), nov1 = pm_days_from_civil(y, 11, 1);
-    int64_t dst_start = mar1 + (7 - (mar1 + 4) % 7) % 7 + 7, dst_end = nov1 + (7 - (nov1 + 4) % 7) % 7;
-    int64_t minute = (int64_t)c->day * 1440 + (c->minute >= 0 ? c->minute : 0);
-    int dst = minute >= dst_start * 1440 + 420 && minute < dst_end * 1440 + 360;
-    minute -= dst ? 240 : 300;
-    return minute >= 0 ? minute / 1440 : (minute - 1439) / 1440;
-}
-
 /* 2 agree, 1 agree (both stated), 0 no evidence either way, -1 veto. */
 static int compare_dates(const pm_match_date *a, const pm_match_date *b, int64_t tol, out_buf *o) {
     char x[32], y[32];
@@ -73,7 +60,7 @@ static int compare_dates(const pm_match_date *a, const pm_match_date *b, int64_t
     if (close && a->from != b->from) {
         /* a stated day against a close instant: the day as US Eastern time (both venues' dates) */
         const pm_match_date *c = a->from == PM_FROM_CLOSE ? a : b, *t = c == a ? b : a;
-        int64_t et = eastern_day(c);
+        int64_t et = pm_eastern_day(c->day, c->minute);
         if (et == t->day) {
             say(o, "close time on the stated day");
             return 2;
