@@ -58,14 +58,14 @@ static int read_labels(const char *path, eval_ctx *c, pm_err *err) {
             continue;
         }
         if (!line[0]) continue;
-        char *field[4];
+        char *field[5];
         int nf = 0;
-        for (char *p = line, *q; nf < 4; p = q + 1) {
+        for (char *p = line, *q; nf < 5; p = q + 1) {
             field[nf++] = p;
             if (!(q = strchr(p, ','))) break;
             *q = '\0';
         }
-        if (nf != 4 || strchr(field[3], ',')) {
+        if (nf != 4) {
             rc = pm_err_set(err, "%s:%d: expected 4 columns", path, lineno);
             break;
         }

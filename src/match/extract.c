@@ -59,6 +59,7 @@ typedef struct scan_state {
 } scan_state;
 
 static void set_date(scan_state *s, int gran, int64_t day, int minute, int year_missing) {
+    s->date.noyear = (uint8_t)year_missing;
     s->date.gran = (uint8_t)gran;
     s->date.from = PM_FROM_TEXT;
     s->date.day = (int32_t)day;
@@ -256,6 +257,7 @@ static void fill_year(scan_state *s, int32_t close_day) {
     int64_t day = pm_days_from_civil(cy, m, d);
     if (day > close_day + 62) day = pm_days_from_civil(cy - 1, m, d); /* the close falls early next year */
     s->date.day = (int32_t)day;
+    s->date.noyear = 0;
     s->year_missing = 0;
 }
 
@@ -283,7 +285,8 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
         close_minute = (int32_t)((secs - (int64_t)f->close_day * 86400) / 60);
     }
     pm_ntok t[TOK_MAX];
-    int n = pm_normalize(m->title, t, TOK_MAX);
+    int n = pm_normalize(m->title, t, TOK_MAX), nt;
+    nt = n;
     if (m->subtitle && strcmp(m->subtitle, "Yes") && strcmp(m->subtitle, "yes")) {
         n += pm_normalize(m->subtitle, t + n, TOK_MAX - n);
         pm_ntok sub[16];
@@ -293,11 +296,24 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
             snprintf(f->subject, sizeof f->subject, "%s", sub[0].word);
     }
     uint8_t used[TOK_MAX] = {0};
-    scan_state s = {{PM_DATE_NONE, PM_FROM_TEXT, 0, -1}, 0};
+    scan_state s = {{PM_DATE_NONE, PM_FROM_TEXT, 0, 0, -1}, 0};
     find_dates(t, n, used, &s);
     if (s.date.gran != PM_DATE_NONE) fill_year(&s, f->close_day);
-    find_thresholds(t, n, used, f);
+    find_thresholds(t, nt, used, f);
+    /* the subtitle states the outcome precisely ("87.99 or above"): it replaces a title's
+     * threshold of the same value ("above 87.99") */
+    pm_features sub = {0};
+    find_thresholds(t + nt, n - nt, used + nt, &sub);
+    for (int i = 0; i < sub.nthr; i++) {
+        for (int j = 0; j < f->nthr; j++)
+            if (f->thr[j].lo == sub.thr[i].lo && f->thr[j].op != PM_OP_RANGE) f->thr[j--] = f->thr[--f->nthr];
+        add_threshold(f, sub.thr[i].op, sub.thr[i].unit, sub.thr[i].lo, sub.thr[i].hi);
+    }
     qsort(f->thr, (size_t)f->nthr, sizeof f->thr[0], cmp_thr);
+    int nthr = 0; /* a threshold the subtitle repeats ("Hike 25bps") counts once */
+    for (int i = 0; i < f->nthr; i++)
+        if (!nthr || cmp_thr(&f->thr[nthr - 1], &f->thr[i])) f->thr[nthr++] = f->thr[i];
+    f->nthr = nthr;
     scan_words(t, n, f, 1);
     /* similarity tokens: non-stop words, thresholds' numbers, years (not days of the month) */
     for (int i = 0; i < n; i++) {
@@ -315,7 +331,7 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
             for (int i = 0; i + 1 < nr; i++)
                 if (is_word(&r[i], "scheduled")) {
                     uint8_t ru[TOK_MAX] = {0};
-                    scan_state rs = {{PM_DATE_NONE, PM_FROM_RULES, 0, -1}, 0};
+                    scan_state rs = {{PM_DATE_NONE, PM_FROM_RULES, 0, 0, -1}, 0};
                     int end = i + 8 < nr ? i + 8 : nr;
                     find_dates(r + i + 1, end - i - 1, ru, &rs);
                     if (rs.date.gran == PM_DATE_DAY) {
@@ -376,8 +392,14 @@ void pm_date_format(const pm_match_date *d, char *out, size_t cap) {
     int y, m, dd;
     pm_civil_from_days(d->day, &y, &m, &dd);
     switch (d->gran) {
-    case PM_DATE_DAY: snprintf(out, cap, "%04d-%02d-%02d", y, m, dd); break;
-    case PM_DATE_MONTH: snprintf(out, cap, "%04d-%02d", y, m); break;
+    case PM_DATE_DAY:
+        if (d->noyear) snprintf(out, cap, "--%02d-%02d", m, dd);
+        else snprintf(out, cap, "%04d-%02d-%02d", y, m, dd);
+        break;
+    case PM_DATE_MONTH:
+        if (d->noyear) snprintf(out, cap, "--%02d", m);
+        else snprintf(out, cap, "%04d-%02d", y, m);
+        break;
     case PM_DATE_YEAR: snprintf(out, cap, "%04d", y); break;
     case PM_DATE_TERM: snprintf(out, cap, "end of term"); break;
     default: snprintf(out, cap, "none"); break;

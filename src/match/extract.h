@@ -31,6 +31,7 @@ typedef enum pm_date_from { PM_FROM_TEXT = 0, PM_FROM_TICKER, PM_FROM_RULES, PM_
 typedef struct pm_match_date {
     uint8_t gran;   /* pm_date_gran; TERM: an open deadline such as "before his term ends" */
     uint8_t from;   /* pm_date_from */
+    uint8_t noyear; /* 1: no year stated nor a close time to take it from (day is in 1970) */
     int32_t day;    /* days since 1970-01-01 (first day of the month or year for coarser dates) */
     int32_t minute; /* minute of the day (UTC for close times), -1 when not stated */
 } pm_match_date;
@@ -77,7 +78,7 @@ uint64_t pm_extract_word_hash(const char *word);
 
 /* "≥100000", "42..43 °F", "=4.2%": a threshold as text for reasons. */
 void pm_threshold_format(const pm_threshold *t, char *out, size_t cap);
-/* "2026-12-31", "2026-09", "2028", "term end": a date as text for reasons. */
+/* "2026-12-31", "2026-09", "2028", "--06-07" (no year), "end of term": a date as text. */
 void pm_date_format(const pm_match_date *d, char *out, size_t cap);
 
 #endif

@@ -41,6 +41,14 @@ static int compare_dates(const pm_match_date *a, const pm_match_date *b, int64_t
     int ay, am, ad, by, bm, bd;
     pm_civil_from_days(a->day, &ay, &am, &ad);
     pm_civil_from_days(b->day, &by, &bm, &bd);
+    if (a->noyear || b->noyear) {
+        /* a side without a year: month and day must agree, and it stays unproven */
+        if (am != bm || (a->gran == PM_DATE_DAY && b->gran == PM_DATE_DAY && ad != bd)) {
+            say(o, "veto: different dates (%s vs %s)", x, y);
+            return -1;
+        }
+        return 0;
+    }
     int close = a->from == PM_FROM_CLOSE || b->from == PM_FROM_CLOSE;
     if (a->gran == PM_DATE_YEAR || b->gran == PM_DATE_YEAR) {
         int ya = ay, yb = by;
