@@ -1,5 +1,6 @@
 /* cmd_sync.c — `pmarb sync --venue kalshi|polymarket`: mirror a venue's open markets into markets.db. */
 #include "cli/cli.h"
+#include "cli/every.h"
 #include "venue/kalshi/sync.h"
 #include "venue/polymarket/sync.h"
 
@@ -8,7 +9,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: pmarb sync --venue kalshi|polymarket\n\n"
+    "usage: pmarb sync --venue kalshi|polymarket [--every DURATION]\n\n"
     "Fetches every open market of the venue with its rules text, close time, tick size and fee\n"
     "schedule, stores it in the database, marks closed the markets a complete sync no longer\n"
     "sees, and prints new / updated / unchanged / closed counts. A sync that fails part-way\n"
@@ -19,7 +20,20 @@ static const char usage[] =
     "              protocol version and feeSchedule. Where the outcomes are not Yes/No, the\n"
     "              first listed outcome's token is stored as \"yes\". Markets Gamma lists but\n"
     "              pmarb cannot store (no token ids yet, not two outcomes, malformed) are\n"
-    "              skipped, counted by reason and logged; they count as not seen.\n";
+    "              skipped, counted by reason and logged; they count as not seen.\n\n"
+    "  --every DURATION  sync again every DURATION (90s, 15m, 6h, 1d) until SIGINT/SIGTERM; a\n"
+    "                    failed sync is reported and the next one runs on time.\n";
+
+/* One sync of a venue, for pm_every_loop. */
+typedef struct sync_job {
+    pm_cli *cli;
+    int (*run)(pm_cli *cli);
+} sync_job;
+
+static int sync_job_run(void *ctx) {
+    sync_job *j = ctx;
+    return j->run(j->cli);
+}
 
 static int sync_kalshi(pm_cli *cli) {
     const pm_config *cfg = pm_cli_config(cli);
@@ -66,14 +80,19 @@ int pm_cmd_sync(pm_cli *cli, int argc, char **argv) {
         fputs(usage, stdout);
         return PM_EXIT_OK;
     }
-    const char *venue = NULL;
+    const char *venue = NULL, *every = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--venue") && i + 1 < argc) venue = argv[++i];
         else if (!strncmp(argv[i], "--venue=", 8)) venue = argv[i] + 8;
+        else if (!strcmp(argv[i], "--every") && i + 1 < argc) every = argv[++i];
         else return pm_cli_usage_error("sync", "unknown argument '%s'", argv[i]);
     }
     if (!venue) return pm_cli_usage_error("sync", "--venue is required");
-    if (!strcmp(venue, "kalshi")) return sync_kalshi(cli);
-    if (!strcmp(venue, "polymarket")) return sync_polymarket(cli);
-    return pm_cli_usage_error("sync", "--venue must be kalshi or polymarket");
+    sync_job job = {cli, !strcmp(venue, "kalshi") ? sync_kalshi : !strcmp(venue, "polymarket") ? sync_polymarket : NULL};
+    if (!job.run) return pm_cli_usage_error("sync", "--venue must be kalshi or polymarket");
+    if (!every) return job.run(cli);
+    int64_t period;
+    if (pm_every_parse(every, &period))
+        return pm_cli_usage_error("sync", "--every wants a duration such as 90s, 15m, 6h or 1d (got '%s')", every);
+    return pm_every_loop(period, sync_job_run, &job);
 }
