@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "match/candidates.h"
 #include "util/clock.h"
+#include "util/strmap.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -17,9 +18,10 @@ static const char usage[] =
     "are twins listed on both venues, phrased as each venue phrases them, the rest distinct\n"
     "look-alikes with other thresholds, dates and names) and times pm_match_candidates over\n"
     "them: text normalization and extraction, the inverted index, retrieval, exact scoring and\n"
-    "vetoes. Prints the seconds taken, the candidates produced and how many twins were found\n"
+    "vetoes. Prints the seconds taken, the candidates produced, how many of those at the review\n"
+    "threshold (0.95) ask a different question (false matches), and how many twins were found\n"
     "in their Kalshi market's top K unvetoed (or a market asking the identical question: a\n"
-    "generated Fed meeting question can repeat). Deterministic for a seed.\n";
+    "generated Fed meeting or game can repeat). Deterministic for a seed.\n";
 
 typedef struct rng {
     uint64_t s;
@@ -74,6 +76,7 @@ static const char *keep(arena *a, const char *s) {
 /* One question: its Kalshi and Polymarket phrasing. */
 typedef struct question {
     char kt[160], ks[64], pt[160], ps[32], id[48], close[32];
+    uint64_t game; /* a game: its teams (either order: two teams play once a day) and day, else 0 */
 } question;
 
 static void make(rng *r, uint64_t serial, question *q) {
@@ -81,6 +84,7 @@ static void make(rng *r, uint64_t serial, question *q) {
     snprintf(q->close, sizeof q->close, "%04d-%02d-%02dT23:00:00Z", y, m, d);
     snprintf(q->id, sizeof q->id, "Q%llu", (unsigned long long)serial);
     q->ks[0] = q->ps[0] = '\0';
+    q->game = 0;
     /* a venue lists a few outcomes per Fed meeting: the first 120 questions only */
     int kind = serial < 120 ? 3 : pick(r, 5);
     if (kind >= 3 && serial >= 120) kind++;
@@ -101,6 +105,7 @@ static void make(rng *r, uint64_t serial, question *q) {
         snprintf(q->pt, sizeof q->pt, "%s vs. %s on %s %d, %d", teams[v][1], teams[h][1], months[m - 1], d, y);
         snprintf(q->ps, sizeof q->ps, "%s", teams[v][1]);
         snprintf(q->kt + strlen(q->kt), sizeof q->kt - strlen(q->kt), " (%s %d, %d)", mon3[m - 1], d, y);
+        q->game = 1 + (uint64_t)(h < v ? h * 18 + v : v * 18 + h) * 1000000 + (uint64_t)(y * 10000 + m * 100 + d);
         break;
     }
     case 2: {
@@ -143,6 +148,9 @@ static void make(rng *r, uint64_t serial, question *q) {
     }
 }
 
+/* The question a market asks, as a number: its game, or its Polymarket phrasing hashed. */
+static uint64_t question_key(const question *q) { return q->game ? q->game : pm_strhash(q->pt, strlen(q->pt)); }
+
 static int fill(pm_match_market *mk, arena *a, const question *q, int kalshi, uint64_t serial) {
     char id[64];
     snprintf(id, sizeof id, "%s-%llu", kalshi ? "K" : "P", (unsigned long long)serial);
@@ -178,10 +186,12 @@ int pm_cmd_bench_match(pm_cli *cli, int argc, char **argv) {
     size_t twins = (size_t)(nk < np ? nk : np) / 2;
     pm_match_market *k = calloc((size_t)nk ? (size_t)nk : 1, sizeof *k), *p = calloc((size_t)np ? (size_t)np : 1, sizeof *p);
     uint32_t *twin_of = malloc(((size_t)nk ? (size_t)nk : 1) * sizeof *twin_of); /* Kalshi index → Polymarket index, or UINT32_MAX */
+    uint64_t *kkey = malloc(((size_t)nk ? (size_t)nk : 1) * sizeof *kkey), *pkey = malloc(((size_t)np ? (size_t)np : 1) * sizeof *pkey);
+    unsigned char *got = calloc((size_t)nk ? (size_t)nk : 1, 1);
     arena a = {NULL, 0, ((size_t)nk + (size_t)np) * 420};
     a.buf = malloc(a.cap);
-    if (!k || !p || !twin_of || !a.buf) {
-        free(k), free(p), free(twin_of), free(a.buf);
+    if (!k || !p || !twin_of || !a.buf || !kkey || !pkey || !got) {
+        free(k), free(p), free(twin_of), free(a.buf), free(kkey), free(pkey), free(got);
         return pm_cli_fail("out of memory");
     }
     rng r = {(uint64_t)seed * 0x9E3779B97F4A7C15ULL};
@@ -194,14 +204,16 @@ int pm_cmd_bench_match(pm_cli *cli, int argc, char **argv) {
         size_t ki = (i * 7919) % (size_t)nk;
         while (twin_of[ki] != UINT32_MAX) ki = (ki + 1) % (size_t)nk;
         twin_of[ki] = (uint32_t)i;
+        kkey[ki] = pkey[i] = question_key(&q);
         rc = fill(&k[ki], &a, &q, 1, i) || fill(&p[i], &a, &q, 0, i);
     }
     uint64_t serial = twins;
     for (long i = 0; i < nk && rc == 0; i++)
-        if (twin_of[i] == UINT32_MAX) make(&r, serial, &q), rc = fill(&k[i], &a, &q, 1, serial++);
-    for (size_t i = twins; i < (size_t)np && rc == 0; i++) make(&r, serial, &q), rc = fill(&p[i], &a, &q, 0, serial++);
+        if (twin_of[i] == UINT32_MAX) make(&r, serial, &q), kkey[i] = question_key(&q), rc = fill(&k[i], &a, &q, 1, serial++);
+    for (size_t i = twins; i < (size_t)np && rc == 0; i++)
+        make(&r, serial, &q), pkey[i] = question_key(&q), rc = fill(&p[i], &a, &q, 0, serial++);
     if (rc) {
-        free(k), free(p), free(twin_of), free(a.buf);
+        free(k), free(p), free(twin_of), free(a.buf), free(kkey), free(pkey), free(got);
         return pm_cli_fail("generated text exceeds its arena");
     }
     pm_match_options opt = {(int)top_k, 24};
@@ -211,32 +223,34 @@ int pm_cmd_bench_match(pm_cli *cli, int argc, char **argv) {
     int64_t t0 = pm_mono_ns();
     rc = pm_match_candidates(k, (size_t)nk, p, (size_t)np, &opt, &c, &n, &err);
     int64_t ns = pm_mono_ns() - t0;
-    size_t found = 0, vetoed = 0, review = 0;
+    size_t found = 0, vetoed = 0, review = 0, wrong = 0;
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        vetoed += c[i].vetoed != 0;
-        review += !c[i].vetoed && c[i].score >= 950000;
-        uint32_t t = twin_of[c[i].kalshi];
-        /* the twin, or a market asking the very same question (a Fed meeting can repeat) */
-        if (!c[i].vetoed && t != UINT32_MAX && (t == c[i].polymarket || !strcmp(p[t].title, p[c[i].polymarket].title))) {
-            found++;
-            twin_of[c[i].kalshi] = UINT32_MAX;
-        }
+        const pm_match_candidate *x = &c[i];
+        int at_review = !x->vetoed && x->score >= 950000;
+        /* the same question: the twin, or another market asking it (a Fed meeting, a game can repeat) */
+        int same = kkey[x->kalshi] == pkey[x->polymarket];
+        vetoed += x->vetoed != 0;
+        review += at_review;
+        wrong += at_review && !same;
+        if (!x->vetoed && same && twin_of[x->kalshi] != UINT32_MAX && !got[x->kalshi]) got[x->kalshi] = 1, found++;
     }
-    free(c), free(k), free(p), free(twin_of), free(a.buf);
+    free(c), free(k), free(p), free(twin_of), free(a.buf), free(kkey), free(pkey), free(got);
     if (rc) return pm_cli_fail("%s", err.msg);
     if (json) {
-        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "kalshi", (json_int_t)nk, "polymarket", (json_int_t)np,
-                              "top_k", (json_int_t)top_k, "nanoseconds", (json_int_t)ns, "candidates", (json_int_t)n,
-                              "vetoed", (json_int_t)vetoed, "at_review_threshold", (json_int_t)review, "twins",
-                              (json_int_t)twins, "twins_found", (json_int_t)found);
+        json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "kalshi", (json_int_t)nk, "polymarket",
+                              (json_int_t)np, "top_k", (json_int_t)top_k, "nanoseconds", (json_int_t)ns, "candidates",
+                              (json_int_t)n, "vetoed", (json_int_t)vetoed, "at_review_threshold", (json_int_t)review,
+                              "false_at_review_threshold", (json_int_t)wrong, "twins", (json_int_t)twins, "twins_found",
+                              (json_int_t)found);
         char *s = json_dumps(o, JSON_COMPACT);
         puts(s);
         free(s);
         json_decref(o);
     } else {
         printf("bench-match: %ld Kalshi x %ld Polymarket markets in %lld.%03lld s: %zu candidates (top %ld), %zu vetoed, %zu at 0.95 or "
-               "above; %zu of %zu twins found unvetoed\n",
-               nk, np, (long long)(ns / 1000000000), (long long)(ns / 1000000 % 1000), n, top_k, vetoed, review, found, twins);
+               "above (%zu of them a different question); %zu of %zu twins found unvetoed\n",
+               nk, np, (long long)(ns / 1000000000), (long long)(ns / 1000000 % 1000), n, top_k, vetoed, review, wrong, found,
+               twins);
     }
     return PM_EXIT_OK;
 }

@@ -79,46 +79,46 @@ static void find_dates(pm_ntok *t, int n, uint8_t *used, scan_state *s) {
                 ival(&t[j]) >= 1 && ival(&t[j]) <= 31) {
                 int d = (int)ival(&t[j]);
                 int64_t y = 0;
-                used[i] = used[j] = 1;
+                used[i] = used[j] = USED_DATE;
                 if (j + 1 < n && plain_int(&t[j + 1]) && ival(&t[j + 1]) >= 1900 && ival(&t[j + 1]) <= 2200) {
                     y = ival(&t[j + 1]);
-                    used[j + 1] = 1;
+                    used[j + 1] = USED_DATE;
                     j++;
                 }
                 int minute = -1;
                 for (int q = j + 1; q < n && q <= j + 2; q++)
                     if (t[q].type == PM_NT_TIME) {
                         minute = (int)t[q].num;
-                        used[q] = 1;
+                        used[q] = USED_DATE;
                     }
                 int64_t day = pm_days_from_civil(y ? y : 1970, m, d) - (before ? 1 : 0);
                 set_date(s, PM_DATE_DAY, day, before ? -1 : minute, !y);
                 continue;
             }
             if (j < n && plain_int(&t[j]) && ival(&t[j]) >= 1900 && ival(&t[j]) <= 2200) {
-                used[i] = used[j] = 1;
+                used[i] = used[j] = USED_DATE;
                 set_date(s, PM_DATE_MONTH, pm_days_from_civil(ival(&t[j]), m, 1), -1, 0);
                 continue;
             }
-            used[i] = 1;
+            used[i] = USED_DATE;
             set_date(s, PM_DATE_MONTH, pm_days_from_civil(1970, m, 1), -1, 1);
             continue;
         }
         if (t[i].type == PM_NT_DATE) {
             int minute = -1;
-            used[i] = 1;
+            used[i] = USED_DATE;
             for (int q = i + 1; q < n && q <= i + 2; q++)
-                if (t[q].type == PM_NT_TIME) minute = (int)t[q].num, used[q] = 1;
+                if (t[q].type == PM_NT_TIME) minute = (int)t[q].num, used[q] = USED_DATE;
             set_date(s, PM_DATE_DAY, t[i].num - (before ? 1 : 0), before ? -1 : minute, 0);
             continue;
         }
         if (t[i].type == PM_NT_NUM && (t[i].flags & ~PM_NUM_ORDINAL) == 0 && t[i].num % 1000000 == 0 && ival(&t[i]) >= 1 &&
             ival(&t[i]) <= 31 && i + 1 < n && t[i + 1].type == PM_NT_WORD && pm_month_of(t[i + 1].word)) {
             int64_t y = 0;
-            used[i] = used[i + 1] = 1;
+            used[i] = used[i + 1] = USED_DATE;
             if (i + 2 < n && plain_int(&t[i + 2]) && ival(&t[i + 2]) >= 1900 && ival(&t[i + 2]) <= 2200) {
                 y = ival(&t[i + 2]);
-                used[i + 2] = 1;
+                used[i + 2] = USED_DATE;
             }
             set_date(s, PM_DATE_DAY, pm_days_from_civil(y ? y : 1970, pm_month_of(t[i + 1].word), (int)ival(&t[i])) - (before ? 1 : 0),
                      -1, !y);
@@ -126,14 +126,14 @@ static void find_dates(pm_ntok *t, int n, uint8_t *used, scan_state *s) {
         }
         if (plain_int(&t[i]) && ival(&t[i]) >= 2000 && ival(&t[i]) <= 2200) {
             int64_t y = ival(&t[i]);
-            used[i] = 1;
+            used[i] = USED_DATE;
             if (before) set_date(s, PM_DATE_DAY, pm_days_from_civil(y, 1, 1) - 1, -1, 0);
             else if (i > 0 && is_word(&t[i - 1], "endof")) set_date(s, PM_DATE_DAY, pm_days_from_civil(y, 12, 31), -1, 0);
             else if (s->date.gran == PM_DATE_NONE || s->date.gran == PM_DATE_YEAR) set_date(s, PM_DATE_YEAR, pm_days_from_civil(y, 1, 1), -1, 0);
             continue;
         }
         if (is_word(&t[i], "termend") || is_word(&t[i], "lifetime")) {
-            used[i] = 1;
+            used[i] = USED_DATE;
             if (s->date.gran == PM_DATE_NONE) set_date(s, PM_DATE_TERM, 0, -1, 0);
         }
     }

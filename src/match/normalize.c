@@ -356,7 +356,6 @@ static void stem(char *w) {
 
 int pm_normalize(const char *text, pm_ntok *out, int cap) {
     const tables *tb = get_tables();
-    static const int months_n = 12;
     char buf[FOLD_MAX];
     size_t n = fold(text ? text : "", buf, sizeof buf);
     pm_ntok raw[RAW_MAX];
@@ -426,7 +425,7 @@ int pm_normalize(const char *text, pm_ntok *out, int cap) {
             i += used - 1;
         } else {
             out[k] = *t;
-            for (int m = 0; m < months_n; m++)
+            for (int m = 0; m < 12; m++)
                 if (!strcmp(t->word, months_long[m]) || (!strcmp(t->word, months[m])) ||
                     (m == 8 && !strcmp(t->word, "sept")))
                     snprintf(out[k].word, PM_NWORD_MAX, "%s", months[m]);
