@@ -19,6 +19,7 @@ static const command commands[] = {
     {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},
     {"pairs", "market matches: `pmarb pairs list [--status S] [--json]`", pm_cmd_pairs},
     {"bench-match", "time candidate generation: `pmarb bench-match [--kalshi N] [--polymarket M] [--json]`", pm_cmd_bench_match},
+    {"match", "propose market matches for review: `pmarb match [--every DURATION] [--evaluate LABELS.csv] [--json]`", pm_cmd_match},
     {"review", "approve or reject proposed matches: `pmarb review`, `review export|import FILE`", pm_cmd_review},
     {"polymarket", "Polymarket aids: `pmarb polymarket sign-order …`, `api-key derive`, `bench-sign`", pm_cmd_polymarket},
     {"kalshi", "Kalshi aids: `pmarb kalshi sign --method M --path P`, `pmarb kalshi bench-auth`", pm_cmd_kalshi},

@@ -483,6 +483,66 @@ static void test_run_asks_each_question_once(void **state) {
     free(dir);
 }
 
+/* `pmarb match` end to end on the labelled fixture: the key from LLM_API_KEY, every pair that
+ * is not vetoed asked once, nothing asked on the second run. */
+static void test_cli_match_with_llm(void **state) {
+    (void)state;
+    fake f;
+    fake_start(&f, NULL, 0);
+    char *dir = pm_test_tmpdir(), *ini = pm_test_path(dir, "pmarb.ini"), text[512];
+    snprintf(text, sizeof text,
+             "[db]\npath = m.db\n[llm]\nbase_url = http://127.0.0.1:%d/v1\nmodel = fixture-model\nbatch_size = 50\n"
+             "max_concurrency = 2\ntimeout_ms = 10000\n",
+             f.port);
+    pm_test_write_file(ini, text, 0600);
+    char *kalshi = pm_test_source_path("tests/fixtures/match/kalshi_markets.json"),
+         *gamma = pm_test_source_path("tests/fixtures/match/gamma_markets.json");
+    const char *imp_k[] = {"markets", "import", "--venue", "kalshi", kalshi, NULL},
+               *imp_p[] = {"markets", "import", "--venue", "polymarket", gamma, NULL}, *match[] = {"match", "--json", NULL};
+    const char *env[] = {"LLM_API_KEY=cli-key", NULL};
+    pm_test_run_result r = pm_test_run(dir, NULL, imp_k);
+    assert_int_equal(r.status, 0);
+    pm_test_run_free(&r);
+    r = pm_test_run(dir, NULL, imp_p);
+    assert_int_equal(r.status, 0);
+    pm_test_run_free(&r);
+    r = pm_test_run(dir, env, match);
+    if (r.status != 0) fail_msg("%s%s", r.out, r.err);
+    assert_null(strstr(r.err, "no [llm] base_url"));
+    json_t *doc = json_loads(r.out, 0, NULL);
+    assert_non_null(doc);
+    json_int_t cands = json_integer_value(json_object_get(doc, "candidates")),
+               vetoed = json_integer_value(json_object_get(doc, "vetoed")),
+               asked = json_integer_value(json_object_get(doc, "asked"));
+    assert_true(cands > vetoed && vetoed > 0);
+    assert_int_equal(asked, cands - vetoed);
+    assert_int_equal(json_integer_value(json_object_get(doc, "pending_review")), asked); /* the fake says 0.97 */
+    assert_int_equal(json_integer_value(json_object_get(doc, "rejected")), vetoed);
+    assert_int_equal(json_integer_value(json_object_get(doc, "unanswered")), 0);
+    json_t *llm = json_object_get(doc, "llm");
+    assert_string_equal(json_string_value(json_object_get(llm, "model")), "fixture-model");
+    assert_int_equal(json_integer_value(json_object_get(llm, "calls")), (asked + 49) / 50);
+    assert_int_equal(json_integer_value(json_object_get(llm, "prompt_tokens")), 100 * ((asked + 49) / 50));
+    json_decref(doc);
+    pm_test_run_free(&r);
+    assert_string_equal(f.auth[0], "Bearer cli-key");
+    int calls = f.nreq;
+    r = pm_test_run(dir, env, match);
+    assert_int_equal(r.status, 0);
+    doc = json_loads(r.out, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(doc, "unchanged")), cands);
+    assert_int_equal(json_integer_value(json_object_get(doc, "asked")), 0);
+    json_decref(doc);
+    pm_test_run_free(&r);
+    assert_int_equal(f.nreq, calls);
+    fake_stop(&f);
+    pm_test_rmtree(dir);
+    free(kalshi);
+    free(gamma);
+    free(ini);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_batches),
@@ -494,6 +554,7 @@ int main(void) {
         cmocka_unit_test(test_schema_refused_json_object_mode),
         cmocka_unit_test(test_refused_key_stops),
         cmocka_unit_test(test_run_asks_each_question_once),
+        cmocka_unit_test(test_cli_match_with_llm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
