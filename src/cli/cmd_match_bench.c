@@ -75,7 +75,7 @@ static const char *keep(arena *a, const char *s) {
 
 /* One question: its Kalshi and Polymarket phrasing. */
 typedef struct question {
-    char kt[160], ks[64], pt[160], ps[32], id[48], close[32];
+    char kt[160], ks[64], pt[160], ps[32], id[48], close[64];
     uint64_t game; /* a game: its teams (either order: two teams play once a day) and day, else 0 */
 } question;
 

@@ -291,9 +291,7 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
         n += pm_normalize(m->subtitle, t + n, TOK_MAX - n);
         pm_ntok sub[16];
         int ns_ = pm_normalize(m->subtitle, sub, 16);
-        if (ns_ == 1 && sub[0].type == PM_NT_WORD && sub[0].word[0] == 't' && strlen(sub[0].word) <= 4 &&
-            strlen(sub[0].word) >= 3 && !sub[0].stop)
-            snprintf(f->subject, sizeof f->subject, "%s", sub[0].word);
+        if (ns_ == 1 && sub[0].type == PM_NT_WORD && pm_is_team(sub[0].word)) memcpy(f->subject, sub[0].word, strlen(sub[0].word) + 1);
     }
     uint8_t used[TOK_MAX] = {0};
     scan_state s = {{PM_DATE_NONE, PM_FROM_TEXT, 0, 0, -1}, 0};

@@ -120,6 +120,14 @@ static const char *const months[12] = {"jan", "feb", "mar", "apr", "may", "jun",
 static const char *const months_long[12] = {"january", "february", "march", "april", "may", "june",
                                             "july", "august", "september", "october", "november", "december"};
 
+int pm_is_team(const char *w) {
+    size_t n = strlen(w);
+    if (w[0] != 't' || n < 3 || n > 4) return 0;
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (!strcmp(aliases[i].to, w)) return 1;
+    return 0;
+}
+
 int pm_month_of(const char *w) {
     for (int i = 0; i < 12; i++)
         if (!strcmp(w, months[i])) return i + 1;

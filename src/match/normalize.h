@@ -48,6 +48,9 @@ int pm_normalize(const char *text, pm_ntok *out, int cap);
 int64_t pm_days_from_civil(int64_t y, int m, int d);
 void pm_civil_from_days(int64_t days, int *y, int *m, int *d);
 
+/* 1 when word is a team's canonical name ("tmil": t + the venues' 2–3 letter code). */
+int pm_is_team(const char *word);
+
 /* 1..12 for a canonical month word ("jan".."dec"), else 0. */
 int pm_month_of(const char *word);
 
