@@ -4,6 +4,7 @@
 #include "util/clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char sql_get_answer[] =
@@ -126,5 +127,64 @@ int pm_cache_reopen_match(pm_db *db, const char *match_id, const char *note, pm_
     sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
     if (pm_db_exec_stmt(db, st, "reopening a match", err)) return -1;
     if (sqlite3_changes(pm_db_handle(db)) == 0) return pm_err_set(err, "no match with id %s", match_id);
+    return 0;
+}
+
+static const char sql_changed[] =
+    "SELECT x.id, x.status, k.content_hash, p.content_hash FROM market_matches x"
+    " JOIN match_basis b ON b.match_id = x.id"
+    " JOIN markets k ON k.id = x.kalshi_market_id JOIN markets p ON p.id = x.polymarket_market_id"
+    " WHERE x.reviewed_by IS NOT NULL AND x.reviewed_by <> 'auto'"
+    " AND (b.kalshi_content_hash IS NOT k.content_hash OR b.polymarket_content_hash IS NOT p.content_hash)"
+    " ORDER BY x.id";
+
+typedef struct changed {
+    char id[PM_UUID_LEN];
+    char status[16];
+    char kh[PM_JUDGE_KEY_LEN], ph[PM_JUDGE_KEY_LEN];
+} changed;
+
+int pm_cache_reopen_changed(pm_db *db, int *count, pm_err *err) {
+    *count = 0;
+    sqlite3_stmt *st = pm_db_stmt(db, sql_changed, err);
+    if (!st) return -1;
+    changed *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            changed *grown = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof *grown);
+            if (!grown) {
+                sqlite3_reset(st);
+                free(v);
+                return pm_err_set(err, "out of memory");
+            }
+            v = grown;
+        }
+        const char *kh = (const char *)sqlite3_column_text(st, 2), *ph = (const char *)sqlite3_column_text(st, 3);
+        snprintf(v[n].id, sizeof v[n].id, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(v[n].status, sizeof v[n].status, "%s", (const char *)sqlite3_column_text(st, 1));
+        snprintf(v[n].kh, sizeof v[n].kh, "%s", kh ? kh : "");
+        snprintf(v[n].ph, sizeof v[n].ph, "%s", ph ? ph : "");
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return pm_db_fail(db, "finding decisions on changed markets", err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char note[200];
+        snprintf(note, sizeof note,
+                 "market text changed after this pair was %s by a person, and it is no longer a candidate: review it "
+                 "again",
+                 v[i].status);
+        if (pm_cache_reopen_match(db, v[i].id, note, err) || pm_cache_put_basis(db, v[i].id, v[i].kh, v[i].ph, err)) {
+            free(v);
+            return -1;
+        }
+    }
+    free(v);
+    *count = (int)n;
     return 0;
 }

@@ -34,4 +34,9 @@ int pm_cache_put_basis(pm_db *db, const char *match_id, const char *kalshi_hash,
  * reviewed_at cleared, status pending_review) with note saying why. */
 int pm_cache_reopen_match(pm_db *db, const char *match_id, const char *note, pm_err *err);
 
+/* Every match decided by a person whose market text changed since its basis — pairs the
+ * candidates of this run no longer reach — goes back to pending_review with a note, its basis
+ * moved to the current text. *count gets how many. */
+int pm_cache_reopen_changed(pm_db *db, int *count, pm_err *err);
+
 #endif

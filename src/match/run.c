@@ -231,6 +231,9 @@ int pm_match_judge_and_store(pm_db *db, const pm_match_set *kalshi, const pm_mat
         }
         if (store_one(db, w, opt, st, err)) goto rollback;
     }
+    int gone;
+    if (pm_cache_reopen_changed(db, &gone, err)) goto rollback;
+    st->reopened += (size_t)gone;
     if (pm_db_commit(db, err)) goto rollback;
     rc = 0;
     goto done;

@@ -4,7 +4,8 @@
  * row in market_matches. At or above the review threshold → pending_review; below, or vetoed,
  * → rejected by "auto" with the reason. Nothing is approved here. A person's decision is kept
  * unless a market's text changed since it was judged: then it goes back to pending_review
- * (rejected by "auto" when now vetoed) with a note. */
+ * (rejected by "auto" when now vetoed) with a note — also when the pair is no longer among
+ * the candidates. */
 #ifndef PM_MATCH_RUN_H
 #define PM_MATCH_RUN_H
 

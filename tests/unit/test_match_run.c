@@ -233,6 +233,18 @@ static void test_person_decision_until_text_changes(void **state) {
                                    "Benchmarks vs Binance");
     run(f, c, 2, NULL, &st);
     assert_int_equal(st.unchanged, 2);
+    /* Approved, then its text changes while the pair is no longer a candidate: back to review. */
+    assert_int_equal(pm_store_review_match(f->db, s.id[0], PM_MATCH_APPROVED, "alice", NULL, &err), 0);
+    upsert(f->db, PM_VENUE_POLYMARKET, "0x0", "Fed decreases rates in December?", "Polymarket rules v2.");
+    run(f, c + 1, 1, NULL, &st);
+    assert_int_equal(st.unchanged, 1);
+    assert_int_equal(st.reopened, 1);
+    stored(f, &s);
+    assert_string_equal(s.text[0], "pending_review same 500000 by=- model=- note=market text changed after this pair "
+                                   "was approved by a person, and it is no longer a candidate: review it again | "
+                                   "heuristics: FOMC");
+    run(f, c + 1, 1, NULL, &st);
+    assert_int_equal(st.reopened, 0);
 }
 
 int main(void) {
