@@ -53,15 +53,13 @@ static int compare_dates(const pm_match_date *a, const pm_match_date *b, int64_t
     if (a->gran == PM_DATE_YEAR || b->gran == PM_DATE_YEAR) {
         int ya = ay, yb = by;
         /* a close time may come a year after the event it settles (certification, appeals) */
-        if (ya == yb || (close && abs(ya - yb) == 1 && (a->from == PM_FROM_CLOSE ? ya > yb : yb > ya))) {
-            if (close) return 0;
-            return 1;
-        }
+        if (ya == yb || (close && abs(ya - yb) == 1 && (a->from == PM_FROM_CLOSE ? ya > yb : yb > ya)))
+            return !close && a->gran == b->gran ? 1 : 0; /* a day within the year is only compatible */
         say(o, "veto: different years (%s vs %s)", x, y);
         return -1;
     }
     if (a->gran == PM_DATE_MONTH || b->gran == PM_DATE_MONTH) {
-        if (ay == by && am == bm) return close ? 0 : 1;
+        if (ay == by && am == bm) return !close && a->gran == b->gran ? 1 : 0;
         say(o, "veto: different months (%s vs %s)", x, y);
         return -1;
     }
