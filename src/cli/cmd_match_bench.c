@@ -75,14 +75,13 @@ static const char *keep(arena *a, const char *s) {
 
 /* One question: its Kalshi and Polymarket phrasing. */
 typedef struct question {
-    char kt[160], ks[64], pt[160], ps[32], id[48], close[64];
+    char kt[160], ks[64], pt[160], ps[32], close[64];
     uint64_t game; /* a game: its teams (either order: two teams play once a day) and day, else 0 */
 } question;
 
 static void make(rng *r, uint64_t serial, question *q) {
     int y = 2026 + pick(r, 2), m = 1 + pick(r, 12), d = 1 + pick(r, 28);
     snprintf(q->close, sizeof q->close, "%04d-%02d-%02dT23:00:00Z", y, m, d);
-    snprintf(q->id, sizeof q->id, "Q%llu", (unsigned long long)serial);
     q->ks[0] = q->ps[0] = '\0';
     q->game = 0;
     /* a venue lists a few outcomes per Fed meeting: the first 120 questions only */
