@@ -135,6 +135,26 @@ static const extract_case extract_cases[] = {
      "date=2026-01-10/close min=210 thr= q=0 qual=1 src=0 neg=0 lose=0 subj=tmil"},
     {{"16", "0x4", "Will the price of Solana be above $30 on June 7?", NULL, NULL, NULL, NULL},
      "date=--06-07/text min=-1 thr=>30 q=4 qual=0 src=0 neg=0 lose=0 subj="},
+    /* one deadline, five ways to write it */
+    {{"17", "0x5", "Will X happen by Dec 31 2026?", NULL, NULL, NULL, NULL},
+     "date=2026-12-31/text min=-1 thr= q=0 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"18", "0x6", "Will X happen by December 31st?", NULL, NULL, "2026-12-31T12:00:00Z", NULL},
+     "date=2026-12-31/text min=-1 thr= q=0 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"19", "0x7", "Will X happen by 31 December 2026?", NULL, NULL, NULL, NULL},
+     "date=2026-12-31/text min=-1 thr= q=0 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"20", "0x8", "Will X happen by end of 2026?", NULL, NULL, NULL, NULL},
+     "date=2026-12-31/text min=-1 thr= q=0 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"21", "0x9", "Will X happen before 2027?", NULL, NULL, NULL, NULL},
+     "date=2026-12-31/text min=-1 thr= q=0 qual=0 src=0 neg=0 lose=0 subj="},
+    /* comparisons */
+    {{"22", "0x10", "Will BTC be between $90,000 and $95,000 on Jan 1, 2027?", NULL, NULL, NULL, NULL},
+     "date=2027-01-01/text min=-1 thr=90000..95000 q=1 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"23", "0x11", "Will unemployment be 4.2% or higher in June 2026?", NULL, NULL, NULL, NULL},
+     "date=2026-06/text min=-1 thr=>=4.2% q=80 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"24", "0x12", "Will CPI be exactly 3%?", NULL, NULL, "2026-12-31T12:00:00Z", NULL},
+     "date=2026-12-31/close min=720 thr==3% q=20 qual=0 src=0 neg=0 lose=0 subj="},
+    {{"25", "0x13", "Will there be 5 or fewer named storms?", NULL, NULL, NULL, NULL},
+     "date=none/text min=-1 thr=<=5 q=0 qual=0 src=0 neg=0 lose=0 subj="},
 };
 
 static void test_extract(void **state) {
