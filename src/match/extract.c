@@ -55,7 +55,6 @@ static int64_t ival(const pm_ntok *t) { return t->num / 1000000; }
 
 typedef struct scan_state {
     pm_match_date date;
-    int year_missing; /* the date's year was not stated */
 } scan_state;
 
 static void set_date(scan_state *s, int gran, int64_t day, int minute, int year_missing) {
@@ -64,7 +63,6 @@ static void set_date(scan_state *s, int gran, int64_t day, int minute, int year_
     s->date.from = PM_FROM_TEXT;
     s->date.day = (int32_t)day;
     s->date.minute = minute;
-    s->year_missing = year_missing;
 }
 
 /* Finds dates in t[0..n), marking their tokens used; the last one found is the market's. */
@@ -250,7 +248,7 @@ static int ticker_date(const char *tk, pm_match_date *d) {
 }
 
 static void fill_year(scan_state *s, int32_t close_day) {
-    if (!s->year_missing || close_day < 0) return;
+    if (!s->date.noyear || close_day < 0) return;
     int cy, cm, cd, y, m, d;
     pm_civil_from_days(close_day, &cy, &cm, &cd);
     pm_civil_from_days(s->date.day, &y, &m, &d);
@@ -258,7 +256,6 @@ static void fill_year(scan_state *s, int32_t close_day) {
     if (day > close_day + 62) day = pm_days_from_civil(cy - 1, m, d); /* the close falls early next year */
     s->date.day = (int32_t)day;
     s->date.noyear = 0;
-    s->year_missing = 0;
 }
 
 static void scan_words(const pm_ntok *t, int n, pm_features *f, int similarity) {
@@ -294,7 +291,7 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
         if (ns_ == 1 && sub[0].type == PM_NT_WORD && pm_is_team(sub[0].word)) memcpy(f->subject, sub[0].word, strlen(sub[0].word) + 1);
     }
     uint8_t used[TOK_MAX] = {0};
-    scan_state s = {{PM_DATE_NONE, PM_FROM_TEXT, 0, 0, -1}, 0};
+    scan_state s = {{PM_DATE_NONE, PM_FROM_TEXT, 0, 0, -1}};
     find_dates(t, n, used, &s);
     if (s.date.gran != PM_DATE_NONE) fill_year(&s, f->close_day);
     find_thresholds(t, nt, used, f);
@@ -329,7 +326,7 @@ void pm_extract(const pm_match_market *m, pm_features *f) {
             for (int i = 0; i + 1 < nr; i++)
                 if (is_word(&r[i], "scheduled")) {
                     uint8_t ru[TOK_MAX] = {0};
-                    scan_state rs = {{PM_DATE_NONE, PM_FROM_RULES, 0, 0, -1}, 0};
+                    scan_state rs = {{PM_DATE_NONE, PM_FROM_RULES, 0, 0, -1}};
                     int end = i + 8 < nr ? i + 8 : nr;
                     find_dates(r + i + 1, end - i - 1, ru, &rs);
                     if (rs.date.gran == PM_DATE_DAY) {
