@@ -315,8 +315,28 @@ static void test_vetoes_and_polarity(void **state) {
     assert_int_equal(pm_match_score(990000, &s), 495000);
 }
 
+/* `pmarb bench-match` on a small generated universe: deterministic counts, no false match at
+ * the review threshold (the time is printed, never asserted). */
+static void test_bench_command(void **state) {
+    fixture *f = *state;
+    const char *const args[] = {"bench-match", "--kalshi", "2000", "--polymarket", "1500", "--json", NULL};
+    pm_test_run_result r = pm_test_run(f->dir, NULL, args);
+    assert_int_equal(r.status, 0);
+    const char *tail = strstr(r.out, ",\"candidates\"");
+    assert_non_null(tail);
+    assert_string_equal(tail, ",\"candidates\":9942,\"vetoed\":6461,\"at_review_threshold\":625,"
+                              "\"false_at_review_threshold\":0,\"twins\":750,\"twins_found\":608}\n");
+    assert_memory_equal(r.out, "{\"kalshi\":2000,\"polymarket\":1500,\"top_k\":5,\"nanoseconds\":", 52);
+    pm_test_run_free(&r);
+    const char *const bad[] = {"bench-match", "--kalshi", "x", NULL};
+    r = pm_test_run(f->dir, NULL, bad);
+    assert_int_equal(r.status, 2);
+    pm_test_run_free(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bench_command),
         cmocka_unit_test(test_equivalent_pairs_found),
         cmocka_unit_test(test_lookalikes_vetoed),
         cmocka_unit_test(test_lookalike_reasons),
