@@ -1,0 +1,491 @@
+/* engine.c — the trading engine on the feed thread (see engine.h). */
+#include "engine/engine.h"
+
+#include "util/log.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pair_state {
+    char id[PM_UUID_LEN];
+    pm_det_memo memo[PM_DIR_COUNT];
+    pm_fee_model kfee, pfee;
+    int fees_ok;
+    int kidx, pyidx, pnidx;   /* feed indexes: Kalshi ticker, Polymarket YES / NO token (-1 none) */
+    pm_qty_t qty;             /* committed by paper fills */
+    pm_usd_t cost;
+} pair_state;
+
+struct pm_engine {
+    const pm_config *cfg;
+    pm_writer *writer;
+    pm_pair_slot slot;
+    pm_feeds *feeds;
+    pm_paper *paper;
+    size_t nk, npoly;          /* Kalshi feed books; Polymarket feed capacity */
+    pair_state *ps;
+    size_t nps;
+    pm_det_params params;
+    int64_t offset;
+    pm_qty_t venue_qty[PM_VENUE_COUNT], total_qty;
+    pm_usd_t venue_cost[PM_VENUE_COUNT], total_cost;
+    uint64_t seq;              /* paper fill numbers */
+    pm_engine_stats st;
+};
+
+static pm_qty_t min_qty(pm_qty_t a, pm_qty_t b) { return a < b ? a : b; }
+static int64_t floor0(int64_t v) { return v > 0 ? v : 0; }
+
+/* The pair's detector inputs that do not change per message. */
+static void prepare(pm_engine *e, const pm_pair *p, pair_state *s) {
+    snprintf(s->id, sizeof s->id, "%s", p->id);
+    s->kidx = kalshi_feed_index(pm_feeds_kalshi(e->feeds), p->kalshi.ticker, strlen(p->kalshi.ticker));
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    s->pyidx = poly_feed_index(pf, p->polymarket.token_yes, strlen(p->polymarket.token_yes));
+    s->pnidx = poly_feed_index(pf, p->polymarket.token_no, strlen(p->polymarket.token_no));
+    pm_err err;
+    s->fees_ok = !pm_fee_kalshi_parse(p->kalshi.fee_type, p->kalshi.fee_multiplier, e->cfg->kalshi.flat_fee, &s->kfee, &err);
+    if (!s->fees_ok)
+        pm_warn("engine", "pair not tradable: Kalshi fee schedule unknown", PM_KV_S("pair", p->id),
+                PM_KV_S("ticker", p->kalshi.ticker), PM_KV_S("reason", err.msg));
+    s->pfee = pm_fee_poly_bps(p->polymarket.fee_rate_bps);
+    if (s->kidx < 0)
+        pm_warn("engine", "pair not tradable until a restart: its Kalshi ticker is not subscribed", PM_KV_S("pair", p->id),
+                PM_KV_S("ticker", p->kalshi.ticker));
+}
+
+static int build_states(pm_engine *e, const pair_state *old, size_t nold) {
+    const pm_pair_cache *c = e->slot.current;
+    size_t n = pm_pair_cache_count(c);
+    pair_state *ps = calloc(n ? n : 1, sizeof *ps);
+    if (!ps) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const pm_pair *p = pm_pair_cache_at(c, i);
+        for (size_t j = 0; j < nold; j++)
+            if (!strcmp(old[j].id, p->id)) {
+                ps[i] = old[j];
+                break;
+            }
+        prepare(e, p, &ps[i]);
+    }
+    free(e->ps);
+    e->ps = ps;
+    e->nps = n;
+    return 0;
+}
+
+/* Unique Kalshi tickers and Polymarket tokens of the cache's pairs (pointers into it). */
+static int collect(const pm_pair_cache *c, const char ***tick, size_t *nt, const char ***tok, size_t *np) {
+    size_t n = pm_pair_cache_count(c);
+    *tick = calloc(n ? n : 1, sizeof **tick);
+    *tok = calloc(2 * n + 1, sizeof **tok);
+    *nt = *np = 0;
+    if (!*tick || !*tok) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const pm_pair *p = pm_pair_cache_at(c, i);
+        if (!p->active) continue;
+        int seen = 0;
+        for (size_t j = 0; j < *nt && !seen; j++) seen = !strcmp((*tick)[j], p->kalshi.ticker);
+        if (!seen) (*tick)[(*nt)++] = p->kalshi.ticker;
+        const char *t2[2] = {p->polymarket.token_yes, p->polymarket.token_no};
+        for (int k = 0; k < 2; k++) {
+            seen = 0;
+            for (size_t j = 0; j < *np && !seen; j++) seen = !strcmp((*tok)[j], t2[k]);
+            if (!seen) (*tok)[(*np)++] = t2[k];
+        }
+    }
+    return 0;
+}
+
+int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer, size_t max_tokens, pm_engine **out,
+                  pm_err *err) {
+    *out = NULL;
+    pm_engine *e = calloc(1, sizeof *e);
+    if (!e) return pm_err_set(err, "out of memory");
+    e->cfg = cfg;
+    e->writer = writer;
+    pm_pair_slot_init(&e->slot, pairs);
+    e->params = (pm_det_params){
+        .min_edge = cfg->strategy.min_edge,
+        .min_profit = cfg->strategy.min_profit,
+        .max_size = cfg->strategy.max_size,
+        .max_book_age_ns = cfg->strategy.max_book_age_ms * 1000000LL,
+        .min_annualized_bps = cfg->strategy.min_annualized_return / 100,
+        .same_venue = cfg->strategy.same_venue,
+    };
+    const char **tick = NULL, **tok = NULL;
+    size_t nt, np;
+    poly_feed_config fc;
+    poly_feed_config_default(&fc);
+    fc.assets_per_connection = cfg->polymarket.assets_per_connection;
+    fc.freeze_floor_ms = cfg->polymarket.freeze_floor_ms;
+    fc.freeze_factor = cfg->polymarket.freeze_factor;
+    fc.consistency_grace_ms = cfg->polymarket.consistency_grace_ms;
+    int rc = collect(pairs, &tick, &nt, &tok, &np);
+    if (rc) pm_err_set(err, "out of memory");
+    if (!rc && max_tokens < np) max_tokens = np;
+    if (!rc) rc = pm_feeds_new(tick, nt, tok, np, max_tokens, &fc, pm_engine_on_event, e, &e->feeds, err);
+    free(tick);
+    free(tok);
+    if (!rc) {
+        e->nk = kalshi_feed_count(pm_feeds_kalshi(e->feeds));
+        e->npoly = poly_feed_capacity(pm_feeds_poly(e->feeds));
+        if (!(e->paper = pm_paper_new(e->nk + e->npoly)) || build_states(e, NULL, 0)) rc = pm_err_set(err, "out of memory");
+    }
+    if (rc) {
+        pm_engine_free(e);
+        return -1;
+    }
+    *out = e;
+    return 0;
+}
+
+void pm_engine_free(pm_engine *e) {
+    if (!e) return;
+    pm_feeds_free(e->feeds);
+    pm_paper_free(e->paper);
+    pm_pair_slot_destroy(&e->slot);
+    free(e->ps);
+    free(e);
+}
+
+pm_feeds *pm_engine_feeds(pm_engine *e) { return e->feeds; }
+pm_pair_slot *pm_engine_slot(pm_engine *e) { return &e->slot; }
+pm_pair_cache *pm_engine_pairs(pm_engine *e) { return e->slot.current; }
+void pm_engine_set_clock_offset(pm_engine *e, int64_t unix_minus_mono_ns) { e->offset = unix_minus_mono_ns; }
+
+int pm_engine_adopt(pm_engine *e) {
+    pm_pair_cache *before = e->slot.current;
+    if (pm_pair_slot_adopt(&e->slot) == before) return 0;
+    const pm_pair_cache *c = e->slot.current;
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    pm_err err;
+    for (size_t i = 0; i < pm_pair_cache_count(c); i++) {
+        const pm_pair *p = pm_pair_cache_at(c, i);
+        if (!p->active) continue;
+        const char *t2[2] = {p->polymarket.token_yes, p->polymarket.token_no};
+        for (int k = 0; k < 2; k++) {
+            if (poly_feed_index(pf, t2[k], strlen(t2[k])) >= 0) continue;
+            int idx = poly_feed_add(pf, t2[k], &err);
+            if (idx < 0) pm_warn("engine", "cannot subscribe a reloaded pair's token", PM_KV_S("pair", p->id), PM_KV_S("reason", err.msg));
+            else pm_paper_book_changed(e->paper, e->nk + (size_t)idx);
+        }
+    }
+    for (size_t a = 0; a < e->npoly; a++) { /* tokens no pair uses any more, unless we hold them */
+        const char *id = poly_feed_asset(pf, (int)a);
+        if (!id) continue;
+        size_t n;
+        pm_pair_cache_by_token(c, id, strlen(id), &n);
+        const pm_paper_position *y = pm_paper_position_of(e->paper, e->nk + a, PM_OUTCOME_YES),
+                                *no = pm_paper_position_of(e->paper, e->nk + a, PM_OUTCOME_NO);
+        if (!n && !y->qty && !no->qty) poly_feed_remove(pf, id);
+    }
+    pair_state *old = e->ps;
+    size_t nold = e->nps;
+    e->ps = NULL;
+    if (build_states(e, old, nold)) {
+        pm_warn("engine", "out of memory adopting reloaded pairs", PM_KV_I("pairs", pm_pair_cache_count(c)));
+        e->ps = old;
+        e->nps = 0;
+        return 1;
+    }
+    free(old);
+    pm_info("engine", "approved pairs reloaded", PM_KV_I("pairs", pm_pair_cache_count(c)),
+            PM_KV_I("active", pm_pair_cache_active(c)));
+    return 1;
+}
+
+/* ---------- hot path ---------- */
+
+static void submit(pm_engine *e, const pm_record *r) {
+    if (e->writer && pm_writer_submit(e->writer, r)) e->st.writer_full++;
+}
+
+static size_t leg_book(const pm_engine *e, const pair_state *s, const pm_det_leg *l, const pm_det_market *pm) {
+    if (l->m->venue == PM_VENUE_KALSHI) return (size_t)s->kidx;
+    return e->nk + (size_t)(l->book == pm->yes ? s->pyidx : s->pnidx);
+}
+
+static void record_fill(pm_engine *e, const pm_opportunity *o, int i, const char *opp_id, size_t book, int64_t now) {
+    const pm_opp_leg *l = &o->leg[i];
+    pm_record r;
+    memset(&r, 0, sizeof r);
+    r.kind = PM_REC_FILL;
+    pm_rec_fill *f = &r.u.fill;
+    f->venue = l->venue;
+    snprintf(f->venue_fill_id, sizeof f->venue_fill_id, "paper-%s-%d", opp_id, i);
+    snprintf(f->market_id, sizeof f->market_id, "%s", l->market_id);
+    f->side = PM_SIDE_BUY;
+    f->outcome = l->outcome;
+    pm_usd_t notional = l->venue == PM_VENUE_POLYMARKET ? l->cost : l->cost - l->fee;
+    pm_mul_div(notional, PM_SCALE, l->qty, PM_ROUND_HALF_EVEN, &f->price, NULL);
+    f->qty = l->qty;
+    f->qty_delivered = l->held;
+    f->fee = l->fee;
+    f->is_taker = 1;
+    snprintf(f->source, sizeof f->source, "paper");
+    f->ts_ns = f->received_ns = now;
+    submit(e, &r);
+    const pm_paper_position *pos = pm_paper_position_of(e->paper, book, l->outcome);
+    memset(&r, 0, sizeof r);
+    r.kind = PM_REC_POSITION;
+    pm_rec_position *p = &r.u.position;
+    p->venue = l->venue;
+    snprintf(p->market_id, sizeof p->market_id, "%s", l->market_id);
+    p->outcome = l->outcome;
+    p->qty = pos->qty;
+    p->cost = pos->cost;
+    p->updated_ns = now;
+    submit(e, &r);
+}
+
+static void record_opportunity(pm_engine *e, const pm_pair *pair, const pm_opportunity *o, const char *decision,
+                               const char *reason, int64_t now, char id[PM_UUID_LEN]) {
+    id[0] = '\0';
+    if (!e->writer) return;
+    if (o->dir != PM_DIR_KALSHI_YES && o->dir != PM_DIR_KALSHI_NO) return; /* the table holds cross-venue trades */
+    pm_record r;
+    memset(&r, 0, sizeof r);
+    r.kind = PM_REC_OPPORTUNITY;
+    pm_rec_opportunity *x = &r.u.opportunity;
+    if (pm_uuid_v7(x->id)) return;
+    snprintf(id, PM_UUID_LEN, "%s", x->id);
+    x->ts_ns = now;
+    snprintf(x->match_id, sizeof x->match_id, "%s", pair->id);
+    x->kalshi_outcome = o->leg[0].outcome;
+    snprintf(x->kalshi_ticker, sizeof x->kalshi_ticker, "%s", o->leg[0].market_id);
+    snprintf(x->polymarket_token_id, sizeof x->polymarket_token_id, "%s", o->leg[1].market_id);
+    x->qty = o->qty;
+    x->kalshi_price = o->leg[0].limit_px;
+    x->polymarket_price = o->leg[1].limit_px;
+    x->kalshi_cost = o->leg[0].cost;
+    x->polymarket_cost = o->leg[1].cost;
+    x->kalshi_fee = o->leg[0].fee;
+    x->polymarket_fee = o->leg[1].fee;
+    x->expected_profit = o->profit;
+    x->annualized_bps = o->annualized_bps;
+    x->kalshi_book_age_us = o->leg[0].book_age_ns / 1000;
+    x->polymarket_book_age_us = o->leg[1].book_age_ns / 1000;
+    x->live = 0;
+    snprintf(x->decision, sizeof x->decision, "%s", decision);
+    snprintf(x->reason, sizeof x->reason, "%s", reason ? reason : "");
+    submit(e, &r);
+}
+
+static void commit(pm_engine *e, pair_state *s, const pm_opportunity *o) {
+    s->qty += o->qty;
+    s->cost += o->cost;
+    e->total_qty += o->qty;
+    e->total_cost += o->cost;
+    for (int i = 0; i < 2; i++) {
+        e->venue_qty[o->leg[i].venue] += o->leg[i].held;
+        e->venue_cost[o->leg[i].venue] += o->leg[i].cost;
+    }
+}
+
+static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
+    pair_state *s = &e->ps[pair->index];
+    if (!s->fees_ok || s->kidx < 0 || s->pyidx < 0 || s->pnidx < 0) return;
+    const pm_config *cfg = e->cfg;
+    kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    pm_det_market k = {
+        .venue = PM_VENUE_KALSHI, .yes = kalshi_feed_book(kf, s->kidx), .no = NULL,
+        .id_yes = pair->kalshi.ticker, .id_no = pair->kalshi.ticker, .fee = s->kfee,
+        .tick = pair->kalshi.tick_size > 0 ? pair->kalshi.tick_size : 0, .lot = PM_SCALE,
+        .min_qty = pair->kalshi.min_order_size > 0 ? pair->kalshi.min_order_size : PM_SCALE,
+        .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_KALSHI]),
+        .close_ns = pair->kalshi.close_ns, .alive = kalshi_feed_ready(kf),
+    };
+    pm_det_market p = {
+        .venue = PM_VENUE_POLYMARKET, .yes = poly_feed_book(pf, s->pyidx), .no = poly_feed_book(pf, s->pnidx),
+        .id_yes = pair->polymarket.token_yes, .id_no = pair->polymarket.token_no, .fee = s->pfee,
+        .tick = pair->polymarket.tick_size > 0 ? pair->polymarket.tick_size : 0, .lot = PM_SCALE / 100,
+        .min_qty = pair->polymarket.min_order_size > 0 ? pair->polymarket.min_order_size : PM_SCALE / 100,
+        .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_POLYMARKET]),
+        .close_ns = pair->polymarket.close_ns, .alive = 1,
+    };
+    pm_qty_t room = cfg->risk.max_contracts_per_pair - s->qty;
+    room = min_qty(room, cfg->risk.max_contracts_total - e->total_qty);
+    room = min_qty(room, cfg->risk.max_contracts_per_venue - e->venue_qty[PM_VENUE_KALSHI]);
+    room = min_qty(room, cfg->risk.max_contracts_per_venue - e->venue_qty[PM_VENUE_POLYMARKET]);
+    pm_usd_t money = min_qty(cfg->risk.max_notional_per_pair - s->cost, cfg->risk.max_notional_total - e->total_cost);
+    pm_det_limits lim = {.max_qty = floor0(room), .max_cost = floor0(money)};
+    pm_det_clock clock = {.mono_ns = mono, .unix_ns = mono + e->offset};
+    pm_opportunity opp[PM_DIR_COUNT];
+    pm_det_status status[PM_DIR_COUNT];
+    for (int d = 0; d < PM_DIR_COUNT; d++) status[d] = PM_DET_NO_EDGE;
+    int n = pm_det_scan_pair(&e->params, &lim, &clock, &k, &p, pair->polarity, s->memo, opp, status);
+    for (int d = 0; d < (e->params.same_venue ? PM_DIR_COUNT : 2); d++) e->st.det[status[d]]++;
+    int traded = 0;
+    for (int i = 0; i < n; i++) {
+        const pm_opportunity *o = &opp[i];
+        const char *decision, *reason = NULL;
+        int filled = 0;
+        e->st.opportunities++;
+        size_t books[2] = {0, 0};
+        pm_det_leg legs[2];
+        pm_det_legs(o->dir, &k, &p, pair->polarity, &legs[0], &legs[1]);
+        for (int j = 0; j < 2; j++) books[j] = leg_book(e, s, &legs[j], &p);
+        if (traded) {
+            decision = "skipped";
+            reason = "another direction of this pair traded on the same update";
+            e->st.skipped++;
+        } else if (pm_paper_fill(e->paper, o, legs, books, &reason)) {
+            decision = "rejected";
+            e->st.rejected++;
+        } else {
+            decision = "traded";
+            traded = filled = 1;
+            e->st.traded++;
+            commit(e, s, o);
+        }
+        char id[PM_UUID_LEN];
+        int64_t now = mono + e->offset;
+        record_opportunity(e, pair, o, decision, reason, now, id);
+        if (filled && id[0])
+            for (int j = 0; j < 2; j++) record_fill(e, o, j, id, books[j], now);
+    }
+}
+
+static size_t book_number(const pm_engine *e, const pm_event *ev) {
+    if (ev->market < 0) return SIZE_MAX;
+    return ev->venue == PM_VENUE_KALSHI ? (size_t)ev->market : e->nk + (size_t)ev->market;
+}
+
+static void on_book(pm_engine *e, const pm_event *ev) {
+    e->st.books++;
+    size_t b = book_number(e, ev);
+    if (b != SIZE_MAX) pm_paper_book_changed(e->paper, b);
+    const pm_pair_cache *c = e->slot.current;
+    size_t n;
+    const pm_pair_leg *legs = ev->venue == PM_VENUE_KALSHI ? pm_pair_cache_by_kalshi(c, ev->id.p, ev->id.n, &n)
+                                                           : pm_pair_cache_by_token(c, ev->id.p, ev->id.n, &n);
+    for (size_t i = 0; i < n; i++)
+        if (legs[i].pair->index < e->nps) scan(e, legs[i].pair, ev->recv_ns);
+}
+
+static void on_market(pm_engine *e, const pm_event *ev) {
+    e->st.market_events++;
+    if (ev->market_state != PM_MKT_CLOSED && ev->market_state != PM_MKT_DETERMINED && ev->market_state != PM_MKT_SETTLED)
+        return;
+    pm_pair_cache *c = e->slot.current;
+    size_t closed;
+    if (ev->venue == PM_VENUE_KALSHI) closed = pm_pair_cache_close_market(c, PM_VENUE_KALSHI, ev->id.p, ev->id.n);
+    else {
+        size_t n;
+        const pm_pair_leg *legs = pm_pair_cache_by_token(c, ev->id.p, ev->id.n, &n);
+        char cid[PM_TOKEN_ID_MAX];
+        if (n) snprintf(cid, sizeof cid, "%s", legs[0].pair->polymarket.condition_id);
+        closed = n ? pm_pair_cache_close_market(c, PM_VENUE_POLYMARKET, cid, strlen(cid))
+                   : pm_pair_cache_close_market(c, PM_VENUE_POLYMARKET, ev->id.p, ev->id.n);
+    }
+    e->st.pairs_closed += closed;
+}
+
+void pm_engine_on_event(void *user, const pm_event *ev) {
+    pm_engine *e = user;
+    e->st.events++;
+    switch (ev->kind) {
+    case PM_EV_BOOK: on_book(e, ev); break;
+    case PM_EV_STALE: e->st.stale_events++; break;
+    case PM_EV_MARKET: on_market(e, ev); break;
+    case PM_EV_FEE: e->st.fee_events++; break;
+    default: break;
+    }
+}
+
+/* ---------- reporting ---------- */
+
+void pm_engine_get_stats(const pm_engine *e, pm_engine_stats *out) {
+    *out = e->st;
+    kalshi_feed_stats ks;
+    poly_feed_stats ps;
+    kalshi_feed_get_stats(pm_feeds_kalshi(e->feeds), &ks);
+    poly_feed_get_stats(pm_feeds_poly(e->feeds), &ps);
+    out->frames[PM_VENUE_KALSHI] = ks.frames;
+    out->frames[PM_VENUE_POLYMARKET] = ps.frames;
+}
+
+void pm_engine_get_paper(const pm_engine *e, pm_paper_totals *out) { pm_paper_get_totals(e->paper, out); }
+
+size_t pm_engine_books_stale(const pm_engine *e, size_t *total) {
+    size_t stale = 0, all = 0;
+    kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    for (size_t i = 0; i < e->nk; i++, all++) stale += kalshi_feed_book(kf, (int)i)->state != PM_BOOK_LIVE;
+    for (size_t i = 0; i < e->npoly; i++) {
+        if (!poly_feed_asset(pf, (int)i)) continue;
+        all++;
+        stale += poly_feed_book(pf, (int)i)->state != PM_BOOK_LIVE;
+    }
+    if (total) *total = all;
+    return stale;
+}
+
+/* Best bid of what a position on book b, outcome o holds (0 when not LIVE or none). */
+static pm_px_t mark(const pm_engine *e, size_t b, pm_outcome o) {
+    const pm_book *bk = b < e->nk ? kalshi_feed_book(pm_feeds_kalshi(e->feeds), (int)b)
+                                  : poly_feed_book(pm_feeds_poly(e->feeds), (int)(b - e->nk));
+    if (bk->state != PM_BOOK_LIVE) return 0;
+    if (b < e->nk && o == PM_OUTCOME_NO) {
+        const pm_level *a = pm_book_best(&bk->ask);
+        return a ? PM_PX_ONE - a->px : 0;
+    }
+    const pm_level *bid = pm_book_best(&bk->bid);
+    return bid ? bid->px : 0;
+}
+
+pm_usd_t pm_engine_marked_pnl(const pm_engine *e) {
+    pm_usd_t pnl = 0;
+    for (size_t b = 0; b < e->nk + e->npoly; b++)
+        for (int o = 0; o < 2; o++) {
+            const pm_paper_position *pos = pm_paper_position_of(e->paper, b, (pm_outcome)o);
+            if (!pos->qty) continue;
+            pm_usd_t value = 0;
+            pm_notional(mark(e, b, (pm_outcome)o), pos->qty, PM_ROUND_FLOOR, &value, NULL);
+            pnl += value - pos->cost;
+        }
+    return pnl;
+}
+
+static const char *usd(pm_usd_t v, char buf[PM_FIXED_BUF]) {
+    pm_fixed_format(v, 6, PM_ROUND_HALF_EVEN, buf, PM_FIXED_BUF);
+    return buf;
+}
+
+void pm_engine_summary(const pm_engine *e, FILE *out) {
+    pm_engine_stats st;
+    pm_engine_get_stats(e, &st);
+    pm_paper_totals t;
+    pm_paper_get_totals(e->paper, &t);
+    const pm_pair_cache *c = e->slot.current;
+    size_t total, stale = pm_engine_books_stale(e, &total);
+    char a[PM_FIXED_BUF], b[PM_FIXED_BUF], d[PM_FIXED_BUF], f[PM_FIXED_BUF], q[PM_FIXED_BUF];
+    fprintf(out, "pairs %zu (%zu active), books %zu (%zu not live)\n", pm_pair_cache_count(c), pm_pair_cache_active(c),
+            total, stale);
+    fprintf(out, "frames kalshi %" PRIu64 ", polymarket %" PRIu64 "; book updates %" PRIu64 ", stale events %" PRIu64
+            ", market events %" PRIu64 ", pairs closed %" PRIu64 "\n",
+            st.frames[PM_VENUE_KALSHI], st.frames[PM_VENUE_POLYMARKET], st.books, st.stale_events, st.market_events,
+            st.pairs_closed);
+    fprintf(out, "scans:");
+    for (int s = 0; s < PM_DET_STATUS_COUNT; s++) fprintf(out, " %s %" PRIu64, pm_det_status_name((pm_det_status)s), st.det[s]);
+    fprintf(out, "\nopportunities %" PRIu64 ": traded %" PRIu64 ", rejected %" PRIu64 ", skipped %" PRIu64 "\n",
+            st.opportunities, st.traded, st.rejected, st.skipped);
+    pm_fixed_format_exact(t.contracts, 0, q, sizeof q);
+    fprintf(out, "paper fills %" PRIu64 ": %s contracts hedged, cost %s (fees %s), PnL at settlement %s, marked at bids %s\n",
+            t.fills, q, usd(t.cost, a), usd(t.fees, b), usd(t.locked_pnl, d), usd(pm_engine_marked_pnl(e), f));
+    kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    for (size_t bk = 0; bk < e->nk + e->npoly; bk++)
+        for (int o = 0; o < 2; o++) {
+            const pm_paper_position *pos = pm_paper_position_of(e->paper, bk, (pm_outcome)o);
+            if (!pos->qty) continue;
+            const char *id = bk < e->nk ? kalshi_feed_ticker(kf, (int)bk) : poly_feed_asset(pf, (int)(bk - e->nk));
+            pm_fixed_format_exact(pos->qty, 0, q, sizeof q);
+            fprintf(out, "position %s %s %s: %s contracts, cost %s\n", bk < e->nk ? "kalshi" : "polymarket",
+                    id ? id : "?", pm_outcome_name((pm_outcome)o), q, usd(pos->cost, a));
+        }
+    if (st.writer_full) fprintf(out, "writer queue full: %" PRIu64 " records not stored\n", st.writer_full);
+}

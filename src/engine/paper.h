@@ -1,0 +1,53 @@
+/* paper.h — paper fills: what an opportunity would have bought against the books as they are
+ * now, with nothing sent anywhere.
+ *
+ * Model: both legs are fill-or-kill at the detector's size and limit prices. A leg fills when
+ * its book side, walked from the best level to the limit, still offers the leg's gross size
+ * after subtracting the liquidity earlier paper fills took from that same book. Taken
+ * liquidity is remembered per price level until the book next changes (any PM_EV_BOOK on it:
+ * pm_paper_book_changed), so the same resting quantity is never bought twice; a fill is then
+ * exactly the detector's priced walk (cost and fees per leg as the opportunity states them).
+ * When either leg falls short nothing fills (the pair would otherwise be left one-legged).
+ *
+ * Positions are kept per book and outcome (contracts held after fees, money paid with fees).
+ * Books are numbered by the caller: Kalshi books 0..nk-1, Polymarket token books after them.
+ * Everything is preallocated; fills allocate nothing and take no locks. */
+#ifndef PM_ENGINE_PAPER_H
+#define PM_ENGINE_PAPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/detector.h"
+
+typedef struct pm_paper pm_paper;
+
+typedef struct pm_paper_position {
+    pm_qty_t qty;   /* contracts held */
+    pm_usd_t cost;  /* money paid for them, fees included */
+} pm_paper_position;
+
+typedef struct pm_paper_totals {
+    uint64_t fills;        /* opportunities filled (two legs each) */
+    uint64_t refused;      /* opportunities whose depth was no longer there */
+    pm_qty_t contracts;    /* hedged contracts bought (each pays $1 once) */
+    pm_usd_t cost;         /* money paid, both legs, fees included */
+    pm_usd_t fees;
+    pm_usd_t locked_pnl;   /* Σ (hedged contracts × $1 − cost): the PnL at settlement */
+} pm_paper_totals;
+
+pm_paper *pm_paper_new(size_t nbooks);
+void pm_paper_free(pm_paper *p);
+
+/* The book changed: liquidity taken from it by earlier fills counts again. */
+void pm_paper_book_changed(pm_paper *p, size_t book);
+
+/* Fills o (whose legs were walked on legs[i].book, numbered book[i]). 0 when filled; -1 when
+ * not, with *reason set to a static text. */
+int pm_paper_fill(pm_paper *p, const pm_opportunity *o, const pm_det_leg legs[2], const size_t book[2],
+                  const char **reason);
+
+const pm_paper_position *pm_paper_position_of(const pm_paper *p, size_t book, pm_outcome outcome);
+void pm_paper_get_totals(const pm_paper *p, pm_paper_totals *out);
+
+#endif

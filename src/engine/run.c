@@ -1,0 +1,194 @@
+/* run.c — the live loop of `pmarb run` and `pmarb record` (see run.h). */
+#include "engine/run.h"
+
+#include "engine/engine.h"
+#include "engine/links.h"
+#include "engine/recorder.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#define TICK_NS 100000000LL       /* Polymarket timers: every 100 ms */
+#define SERVICE_MS 20
+#define RECORD_RING (64u << 20)   /* recording ring: bytes the disk may lag behind */
+
+static volatile sig_atomic_t stop_requested;
+static pm_pair_slot *volatile hup_slot;
+
+static void on_stop(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void on_hup(int sig) {
+    (void)sig;
+    if (hup_slot) pm_pair_slot_request_reload(hup_slot);
+}
+
+static void install(void (*fn)(int), int sig) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigaction(sig, &sa, NULL);
+}
+
+const char *pm_run_mode_refusal(const pm_config *cfg) {
+    if (cfg->run.mode == PM_MODE_PAPER) return NULL;
+    return "[run] mode = live is not supported yet: this pmarb trades on paper only (live execution is issue 7); "
+           "set [run] mode = paper";
+}
+
+/* A SIGHUP reload: opens the database, loads the pairs and offers them to the feed thread. */
+typedef struct reloader {
+    const pm_config *cfg;
+    pm_pair_slot *slot;
+    pthread_t thread;
+    atomic_int running, started;
+} reloader;
+
+static void *reload_main(void *arg) {
+    reloader *r = arg;
+    pm_db *db;
+    pm_pair_cache *c;
+    pm_err err;
+    if (pm_db_open(r->cfg->db.path, 0, r->cfg->db.busy_timeout_ms, &db, &err))
+        pm_warn("run", "reload failed: cannot open the database", PM_KV_S("reason", err.msg));
+    else {
+        if (pm_pair_cache_load(db, &c, &err)) pm_warn("run", "reload failed", PM_KV_S("reason", err.msg));
+        else pm_pair_slot_publish(r->slot, c);
+        pm_db_close(db);
+    }
+    atomic_store(&r->running, 0);
+    return NULL;
+}
+
+static void reload_join(reloader *r) {
+    if (atomic_load(&r->started)) pthread_join(r->thread, NULL);
+    atomic_store(&r->started, 0);
+}
+
+static void reload_start(reloader *r) {
+    if (atomic_load(&r->running)) return; /* one at a time: the request is taken again next round */
+    reload_join(r);
+    atomic_store(&r->running, 1);
+    if (pthread_create(&r->thread, NULL, reload_main, r)) {
+        atomic_store(&r->running, 0);
+        pm_warn("run", "reload failed: cannot start a thread", PM_KV_S("reason", "pthread_create"));
+        return;
+    }
+    atomic_store(&r->started, 1);
+}
+
+static void status_line(pm_engine *e, pm_links *l, FILE *f, uint64_t frames_delta, int64_t dt_ns) {
+    pm_engine_stats st;
+    pm_paper_totals t;
+    pm_engine_get_stats(e, &st);
+    pm_engine_get_paper(e, &t);
+    size_t books, stale = pm_engine_books_stale(e, &books), ptotal, pup = pm_links_poly_up(l, &ptotal);
+    char pnl[PM_FIXED_BUF];
+    pm_fixed_format(t.locked_pnl, 2, PM_ROUND_FLOOR, pnl, sizeof pnl);
+    uint64_t rate = dt_ns > 0 ? frames_delta * 1000000000ULL / (uint64_t)dt_ns : 0;
+    fprintf(f,
+            "status pairs_live=%zu books_stale=%zu/%zu kalshi_up=%d polymarket_up=%zu/%zu msgs_per_s=%" PRIu64
+            " opportunities=%" PRIu64 " traded=%" PRIu64 " paper_pnl=%s\n",
+            pm_pair_cache_active(pm_engine_pairs(e)), stale, books, pm_links_kalshi_up(l), pup, ptotal, rate,
+            st.opportunities, st.traded, pnl);
+    fflush(f);
+}
+
+static uint64_t frames_of(pm_engine *e) {
+    pm_engine_stats st;
+    pm_engine_get_stats(e, &st);
+    return st.frames[PM_VENUE_KALSHI] + st.frames[PM_VENUE_POLYMARKET];
+}
+
+int pm_run(const pm_run_options *o, pm_err *err) {
+    const pm_config *cfg = o->cfg;
+    const char *refusal = pm_run_mode_refusal(cfg);
+    if (refusal) return pm_err_set(err, "%s", refusal);
+    pm_db *db;
+    pm_pair_cache *pairs;
+    if (pm_db_open(cfg->db.path, PM_DB_MIGRATE, cfg->db.busy_timeout_ms, &db, err)) return -1;
+    int rc = pm_pair_cache_load(db, &pairs, err);
+    pm_db_close(db);
+    if (rc) return -1;
+    if (!pm_pair_cache_active(pairs)) {
+        pm_pair_cache_free(pairs);
+        return pm_err_set(err, "no approved pairs in %s: approve some with `pmarb review` first", cfg->db.path);
+    }
+    pm_writer *writer = NULL;
+    if (o->store && pm_writer_start(cfg->db.path, cfg->db.busy_timeout_ms, (size_t)cfg->db.writer_queue, &writer, err)) {
+        pm_pair_cache_free(pairs);
+        return -1;
+    }
+    pm_engine *e;
+    size_t room = 2 * pm_pair_cache_count(pairs) + 256;
+    if (pm_engine_new(cfg, pairs, writer, room, &e, err)) {
+        if (writer) pm_writer_stop(writer, NULL);
+        return -1;
+    }
+    pm_engine_set_clock_offset(e, pm_wall_ns() - pm_mono_ns());
+    pm_recorder *rec = NULL;
+    pm_links *links = NULL;
+    rc = 0;
+    if (o->record_path) {
+        rc = pm_recorder_open(o->record_path, RECORD_RING, pm_engine_pairs(e), &rec, err);
+        if (!rc) pm_feeds_set_tap(pm_engine_feeds(e), pm_recorder_tap, rec);
+    }
+    if (!rc) rc = pm_links_new(pm_engine_feeds(e), pm_config_kalshi_ws_url(cfg), o->auth, cfg->polymarket.ws_url, &links, err);
+    reloader rl = {.cfg = cfg, .slot = pm_engine_slot(e)};
+    if (!rc) {
+        stop_requested = 0;
+        hup_slot = pm_engine_slot(e);
+        install(on_stop, SIGINT);
+        install(on_stop, SIGTERM);
+        install(on_hup, SIGHUP);
+        int64_t start = pm_mono_ns(), next_tick = start + TICK_NS;
+        int64_t status_every = cfg->run.status_interval_s * 1000000000LL, next_status = start + status_every;
+        int64_t last_status = start;
+        uint64_t last_frames = 0;
+        while (!stop_requested && (o->seconds <= 0 || pm_mono_ns() - start < o->seconds * 1000000000LL)) {
+            pm_links_service(links, SERVICE_MS);
+            int64_t now = pm_mono_ns();
+            if (now >= next_tick) {
+                pm_links_tick(links, now);
+                next_tick = now + TICK_NS;
+            }
+            if (pm_pair_slot_take_request(pm_engine_slot(e))) reload_start(&rl);
+            if (pm_engine_adopt(e) && pm_links_grow(links, err))
+                pm_warn("run", "cannot open sockets for reloaded pairs", PM_KV_S("reason", err->msg));
+            if (o->status && now >= next_status) {
+                uint64_t frames = frames_of(e);
+                status_line(e, links, o->status, frames - last_frames, now - last_status);
+                last_frames = frames;
+                last_status = now;
+                next_status = now + status_every;
+            }
+        }
+        hup_slot = NULL;
+        install(SIG_DFL, SIGHUP);
+    }
+    reload_join(&rl);
+    pm_links_free(links);
+    if (rec) {
+        pm_recorder_stats rs;
+        pm_err rerr;
+        if (pm_recorder_close(rec, &rs, &rerr) && !rc) rc = pm_err_set(err, "%s", rerr.msg);
+        if (o->status)
+            fprintf(o->status, "recorded %" PRIu64 " frames, %" PRIu64 " bytes, %" PRIu64 " dropped\n", rs.frames, rs.written,
+                    rs.dropped);
+    }
+    if (writer) {
+        pm_writer_stats ws;
+        pm_writer_stop(writer, &ws);
+        if (ws.failed && o->status) fprintf(o->status, "writer: %" PRIu64 " records failed\n", ws.failed);
+    }
+    if (!rc && o->out) pm_engine_summary(e, o->out);
+    pm_engine_free(e);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* run.h — `pmarb run` and `pmarb record` on live sockets: approved pairs loaded from the
+ * database, both venues' feeds in one event loop (links.h), the engine (engine.h) on this
+ * thread, the writer thread for everything stored, optionally a recording of every feed input
+ * (recorder.h). A status line on the status stream every [run] status_interval_s: pairs live,
+ * books stale, messages/s, opportunities, paper PnL. SIGINT/SIGTERM stop cleanly (sockets
+ * closed, the writer and the recording flushed); SIGHUP reloads the approved pairs (loaded on
+ * a helper thread, adopted between messages). Ends with the engine's summary on out.
+ *
+ * Only [run] mode = paper trades: live execution is not part of this engine yet, and a live
+ * configuration is refused before anything connects. */
+#ifndef PM_ENGINE_RUN_H
+#define PM_ENGINE_RUN_H
+
+#include <stdio.h>
+
+#include "config/config.h"
+#include "venue/kalshi/auth.h"
+
+typedef struct pm_run_options {
+    const pm_config *cfg;
+    kalshi_auth *auth;         /* signs the Kalshi handshake (not owned) */
+    int64_t seconds;           /* stop after this long; 0 = until a signal */
+    const char *record_path;   /* non-NULL: record every feed input there */
+    int store;                 /* 1: opportunities, fills and positions go to the database */
+    FILE *out, *status;        /* summary; status lines */
+} pm_run_options;
+
+/* Runs until stopped. 0, or -1 with err (nothing to run, the database, the sockets, the
+ * recording failed). */
+int pm_run(const pm_run_options *o, pm_err *err);
+
+/* The refusal of a live configuration, or NULL when the mode is paper. */
+const char *pm_run_mode_refusal(const pm_config *cfg);
+
+#endif
