@@ -43,10 +43,14 @@ int pm_cmd_kalshi(pm_cli *cli, int argc, char **argv);
 int pm_cmd_sync(pm_cli *cli, int argc, char **argv);
 int pm_cmd_sim(pm_cli *cli, int argc, char **argv);
 int pm_cmd_book(pm_cli *cli, int argc, char **argv);
+int pm_cmd_run(pm_cli *cli, int argc, char **argv);
+int pm_cmd_record(pm_cli *cli, int argc, char **argv);
+int pm_cmd_replay(pm_cli *cli, int argc, char **argv);
 int pm_cmd_polymarket(pm_cli *cli, int argc, char **argv);
 int pm_cmd_match(pm_cli *cli, int argc, char **argv);
 int pm_cmd_review(pm_cli *cli, int argc, char **argv);
 int pm_cmd_bench_match(pm_cli *cli, int argc, char **argv);
+int pm_cmd_fees(pm_cli *cli, int argc, char **argv);
 /* `pmarb polymarket` subcommands (cmd_poly_*.c); argv[0] is the subcommand's name. */
 int pm_cmd_poly_sign_order(pm_cli *cli, int argc, char **argv);
 int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv);

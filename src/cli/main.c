@@ -14,6 +14,9 @@ static const command commands[] = {
     {"config", "check the configuration: `pmarb config check [--json]`", pm_cmd_config},
     {"sync", "mirror a venue's open markets: `pmarb sync --venue kalshi`", pm_cmd_sync},
     {"book", "stream a market's top of book: `pmarb book kalshi TICKER`", pm_cmd_book},
+    {"run", "paper-trade the approved pairs on the live feeds: `pmarb run [--seconds N]`", pm_cmd_run},
+    {"record", "record the approved pairs' feeds: `pmarb record --out FILE [--seconds N]`", pm_cmd_record},
+    {"replay", "replay a recording through the engine: `pmarb replay FILE`", pm_cmd_replay},
     {"sim", "venue simulator on loopback: `pmarb sim [--kalshi-port N] [--seed N]`", pm_cmd_sim},
     {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
     {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},
@@ -23,6 +26,7 @@ static const command commands[] = {
     {"review", "approve or reject proposed matches: `pmarb review`, `review export|import FILE`", pm_cmd_review},
     {"polymarket", "Polymarket aids: `pmarb polymarket sign-order …`, `api-key derive`, `bench-sign`", pm_cmd_polymarket},
     {"kalshi", "Kalshi aids: `pmarb kalshi sign --method M --path P`, `pmarb kalshi bench-auth`", pm_cmd_kalshi},
+    {"fees", "a venue's fee for one order: `pmarb fees kalshi --price P --count C [--json]`", pm_cmd_fees},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

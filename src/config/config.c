@@ -49,6 +49,7 @@ static const key_def keys[] = {
     ENUM(kalshi, tier, "basic", tier_names),
     INT(kalshi, timeout_ms, "10000", 100, 600000),
     INT(kalshi, signature_max_age_ms, "5000", 100, 60000),
+    USD(kalshi, flat_fee, "0.02"),
     STR(polymarket, gamma_url, "https://gamma-api.polymarket.com"),
     STR(polymarket, clob_url, "https://clob.polymarket.com"),
     STR(polymarket, ws_url, "wss://ws-subscriptions-clob.polymarket.com/ws"),

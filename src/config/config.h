@@ -35,6 +35,7 @@ typedef struct pm_config {
         int tier;                      /* pm_kalshi_tier: rate-limit budget */
         int64_t timeout_ms;
         int64_t signature_max_age_ms;  /* oldest prepared signature the order path may use */
+        pm_usd_t flat_fee;             /* fee per contract on fee_type "flat" series */
     } kalshi;
     struct {
         char gamma_url[PM_CFG_STR_MAX];
