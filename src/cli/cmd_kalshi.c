@@ -6,6 +6,7 @@
 #include "cli/render.h"
 #include "config/secrets.h"
 #include "util/clock.h"
+#include "util/stats.h"
 #include "venue/kalshi/auth.h"
 #include "venue/kalshi/feed.h"
 #include "venue/kalshi/order.h"
@@ -96,22 +97,6 @@ static int cmd_sign(int argc, char **argv) {
     return PM_EXIT_OK;
 }
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct figures {
-    int64_t p50, p99, mean;
-} figures;
-
-static figures summarize(int64_t *ns, int n) {
-    int64_t sum = 0;
-    for (int i = 0; i < n; i++) sum += ns[i];
-    qsort(ns, (size_t)n, sizeof *ns, cmp_i64);
-    return (figures){ns[n / 2], ns[(int)((int64_t)n * 99 / 100)], sum / n};
-}
-
 /* One order request: headers (signed now, or copied from the prepared signature) + body. */
 typedef struct request {
     kalshi_headers h;
@@ -161,7 +146,7 @@ static int cmd_bench(int argc, char **argv) {
         prepared[i] = pm_mono_ns() - t0;
     }
     kalshi_auth_free(auth);
-    figures f = summarize(fresh, iterations), p = summarize(prepared, iterations);
+    pm_latency f = pm_latency_summarize(fresh, iterations), p = pm_latency_summarize(prepared, iterations);
     free(fresh);
     free(prepared);
     if (failed) return pm_cli_fail("building a request failed: %s", err.msg);
@@ -258,8 +243,7 @@ static int cmd_bench_feed(int argc, char **argv) {
     kalshi_feed_free(f);
     free(frames);
     free(off);
-    figures q = summarize(lat, total);
-    int64_t p999 = lat[(int)((int64_t)total * 999 / 1000)];
+    pm_latency q = pm_latency_summarize(lat, total);
     free(lat);
     double rate = (double)total * 1e9 / (double)elapsed;
     if (st.book_updates != (uint64_t)total || st.gaps || st.malformed)
@@ -268,11 +252,11 @@ static int cmd_bench_feed(int argc, char **argv) {
                            (unsigned long long)st.malformed);
     if (json)
         printf("{\"messages\":%d,\"markets\":%d,\"msgs_per_s\":%.0f,\"p50_ns\":%lld,\"p99_ns\":%lld,\"p999_ns\":%lld}\n",
-               total, markets, rate, (long long)q.p50, (long long)q.p99, (long long)p999);
+               total, markets, rate, (long long)q.p50, (long long)q.p99, (long long)q.p999);
     else
         printf("Kalshi feed (parse + seq + book), %d messages over %d markets, one core:\n"
                "  %.0f messages/s   p50 %lld ns   p99 %lld ns   p99.9 %lld ns\n",
-               total, markets, rate, (long long)q.p50, (long long)q.p99, (long long)p999);
+               total, markets, rate, (long long)q.p50, (long long)q.p99, (long long)q.p999);
     return PM_EXIT_OK;
 }
 

@@ -5,6 +5,7 @@
  * events — and the run reports messages/s and per-message latency. */
 #include "cli/cli.h"
 #include "util/clock.h"
+#include "util/stats.h"
 #include "venue/polymarket/feed.h"
 
 #include <stdio.h>
@@ -135,11 +136,6 @@ static int generate(stream *s, poly_feed *f, int markets, gen_book *books) {
     return 0;
 }
 
-static int cmp64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static uint64_t book_events;
 static void on_event(void *user, const pm_event *ev) {
     (void)user;
@@ -215,9 +211,7 @@ int pm_cmd_poly_bench_feed(pm_cli *cli, int argc, char **argv) {
     free(s.off);
     free(s.conn);
     free(books);
-    qsort(lat, (size_t)messages, sizeof *lat, cmp64);
-    int64_t p50 = lat[messages / 2], p99 = lat[(int)((int64_t)messages * 99 / 100)],
-            p999 = lat[(int)((int64_t)messages * 999 / 1000)];
+    pm_latency q = pm_latency_summarize(lat, messages);
     free(lat);
     if (!clean)
         return pm_cli_fail("benchmark stream was not applied cleanly (%llu deltas of %d, %llu resyncs, %llu mismatches, %llu malformed)",
@@ -226,10 +220,10 @@ int pm_cmd_poly_bench_feed(pm_cli *cli, int argc, char **argv) {
     double rate = (double)messages * 1e9 / (double)elapsed;
     if (json)
         printf("{\"messages\":%d,\"markets\":%d,\"tokens\":%d,\"msgs_per_s\":%.0f,\"p50_ns\":%lld,\"p99_ns\":%lld,\"p999_ns\":%lld}\n",
-               messages, markets, snaps, rate, (long long)p50, (long long)p99, (long long)p999);
+               messages, markets, snaps, rate, (long long)q.p50, (long long)q.p99, (long long)q.p999);
     else
         printf("Polymarket feed (parse + book + consistency check), %d price_change messages (2 entries each) over %d tokens, one core:\n"
                "  %.0f messages/s   p50 %lld ns   p99 %lld ns   p99.9 %lld ns\n",
-               messages, snaps, rate, (long long)p50, (long long)p99, (long long)p999);
+               messages, snaps, rate, (long long)q.p50, (long long)q.p99, (long long)q.p999);
     return PM_EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "config/secrets.h"
 #include "util/clock.h"
+#include "util/stats.h"
 #include "venue/polymarket/eip712.h"
 #include "venue/polymarket/order_build.h"
 
@@ -189,22 +190,6 @@ int pm_cmd_poly_sign_order(pm_cli *cli, int argc, char **argv) {
     return PM_EXIT_OK;
 }
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct figures {
-    int64_t p50, p99, mean;
-} figures;
-
-static figures summarize(int64_t *ns, int n) {
-    int64_t sum = 0;
-    for (int i = 0; i < n; i++) sum += ns[i];
-    qsort(ns, (size_t)n, sizeof *ns, cmp_i64);
-    return (figures){ns[n / 2], ns[(int)((int64_t)n * 99 / 100)], sum / n};
-}
-
 static int throwaway_wallet(poly_wallet **w, pm_err *err) {
     for (int tries = 0; tries < 8; tries++) {
         uint8_t k[32];
@@ -235,11 +220,11 @@ static int time_orders(poly_order_builder *b, poly_order_params *p, int n, int64
     return 0;
 }
 
-static void print_figures(const char *name, figures f) {
+static void print_figures(const char *name, pm_latency f) {
     printf("  %-34s: p50 %7.1f us  p99 %7.1f us  mean %7.1f us\n", name, f.p50 / 1e3, f.p99 / 1e3, f.mean / 1e3);
 }
 
-static void json_figures(const char *name, figures f, const char *sep) {
+static void json_figures(const char *name, pm_latency f, const char *sep) {
     printf("\"%s\":{\"p50_ns\":%lld,\"p99_ns\":%lld,\"mean_ns\":%lld}%s", name, (long long)f.p50, (long long)f.p99,
            (long long)f.mean, sep);
 }
@@ -294,10 +279,10 @@ int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv) {
         nonce[i] = pm_mono_ns() - t0;
     }
     poly_wallet_free(w);
-    figures f = {0}, q = {0}, s = {0}, k = {0};
+    pm_latency f = {0}, q = {0}, s = {0}, k = {0};
     if (!failed) {
-        f = summarize(full, iterations), q = summarize(fast, iterations), s = summarize(sig, iterations);
-        k = summarize(nonce, POLY_PREPARED_MAX);
+        f = pm_latency_summarize(full, iterations), q = pm_latency_summarize(fast, iterations);
+        s = pm_latency_summarize(sig, iterations), k = pm_latency_summarize(nonce, POLY_PREPARED_MAX);
     }
     free(full);
     free(fast);
