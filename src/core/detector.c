@@ -238,7 +238,7 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
         return PM_DET_LOW_PROFIT;
     }
     int64_t close = a->m->close_ns > b->m->close_ns ? a->m->close_ns : b->m->close_ns, ann = -1;
-    if (a->m->close_ns > 0 && b->m->close_ns > 0 && close > now->unix_ns) {
+    if (a->m->close_ns > now->unix_ns && b->m->close_ns > now->unix_ns) {
         __int128 n = (__int128)profit * 10000 * PM_YEAR_NS, d = (__int128)(cost > 0 ? cost : 1) * (close - now->unix_ns);
         __int128 r = n / d;
         ann = r > INT64_MAX ? INT64_MAX : (int64_t)r;
@@ -254,7 +254,8 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
     const view *vs[2] = {&va, &vb};
     int seen[2] = {ia, ib};
     for (int k = 0; k < 2; k++) {
-        h = mix(h, vs[k]->leg->book->epoch);
+        const pm_det_leg *l = vs[k]->leg;
+        h = mix(mix(mix(h, (uint64_t)l->m->venue), (uint64_t)l->outcome), l->book->epoch);
         int upto = seen[k] + 1 < vs[k]->n ? seen[k] + 1 : vs[k]->n;
         for (int i = 0; i < upto; i++) h = mix(mix(h, (uint64_t)lv_px(vs[k], i)), (uint64_t)lv_qty(vs[k], i));
     }

@@ -24,9 +24,13 @@
  * qty × ($1 − min_edge) wins. Sizes never round up past the depth walked.
  *
  * Emission: profit ≥ min_profit and annualized return to the later close time ≥
- * min_annualized_bps (profit / cost × year / time left). Repeats are suppressed: an
+ * min_annualized_bps (profit / cost × year / time left; a market already closed or with no
+ * known close time has none, so it passes only when min_annualized_bps is 0, with
+ * annualized_bps −1). Repeats are suppressed: an
  * opportunity is emitted again only when the books changed materially — a book's epoch
- * changed, or a level the walk used changed price or size (a signature of both). When a
+ * changed, or a level the walk examined (those used, and the first one refused) changed price
+ * or size — or the result did (size or cost, e.g. after a balance changed), or the legs are
+ * other outcomes (a polarity flip). A signature of all that is kept in the memo. When a
  * direction finds nothing its memo is cleared, so a reappearing opportunity is new.
  *
  * Freshness gate (before any walk): both books LIVE, each updated or confirmed within
