@@ -129,6 +129,8 @@ int pm_recording_pair_add(pm_pair_cache *c, const char *json, size_t len, pm_err
     if (!o) return pm_err_set(err, "PAIR record: %s", je.text);
     pm_match_row row;
     memset(&row, 0, sizeof row);
+    pm_market_init(&row.kalshi, PM_VENUE_KALSHI);
+    pm_market_init(&row.polymarket, PM_VENUE_POLYMARKET);
     const char *id = NULL, *pol = NULL, *kid = NULL, *pid = NULL, *kft = NULL;
     json_int_t ktick, kmin, kmult, ptick, pmin, prate;
     int neg = 0;
@@ -150,8 +152,6 @@ int pm_recording_pair_add(pm_pair_cache *c, const char *json, size_t len, pm_err
     snprintf(row.kalshi.id, sizeof row.kalshi.id, "%s", kid);
     snprintf(row.polymarket.id, sizeof row.polymarket.id, "%s", pid);
     row.status = PM_MATCH_APPROVED;
-    row.kalshi.platform = PM_VENUE_KALSHI;
-    row.polymarket.platform = PM_VENUE_POLYMARKET;
     row.kalshi.fee_type = kft;
     row.kalshi.tick_size = ktick;
     row.kalshi.min_order_size = kmin;

@@ -1,0 +1,77 @@
+/* cmd_run.c — `pmarb run` (paper trading on the live feeds) and `pmarb record --out FILE`
+ * (the same feeds, every input written to a recording): both drive src/engine/run.h. */
+#include "cli/cli.h"
+#include "config/secrets.h"
+#include "engine/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char run_usage[] =
+    "usage: pmarb run [--seconds N]\n\n"
+    "Streams both venues' order books for every approved pair (Kalshi: [kalshi] env or ws_url,\n"
+    "signed with KALSHI_API_KEY_ID / KALSHI_PRIVATE_KEY_PATH; Polymarket: [polymarket] ws_url,\n"
+    "both tokens of each pair), runs the detector on every book update that touches a pair\n"
+    "and, with [run] mode = paper (the only mode this version trades in), fills each\n"
+    "opportunity on paper against the current books. Opportunities (decision traded,\n"
+    "rejected or skipped, with the reason), paper fills and positions go to the database.\n"
+    "A status line goes to stderr every [run] status_interval_s seconds. SIGINT/SIGTERM stop\n"
+    "it (the summary is printed on stdout); SIGHUP reloads the approved pairs.\n"
+    "Runs until stopped, or for N seconds.\n";
+
+static const char record_usage[] =
+    "usage: pmarb record --out FILE [--seconds N]\n\n"
+    "Streams the same feeds as `pmarb run` and writes every feed input (connections, raw\n"
+    "frames with their receive times, timer ticks) and the approved pairs to FILE, a compact\n"
+    "binary recording (format: src/engine/recorder.h) that `pmarb replay FILE` runs through\n"
+    "the production path. Detection and paper fills run too (nothing is stored in the\n"
+    "database); the summary printed at the end is the one `pmarb replay FILE` reproduces.\n"
+    "Runs until SIGINT/SIGTERM, or for N seconds.\n";
+
+static int load_auth(const char *cmd, kalshi_auth **auth) {
+    pm_secrets sec;
+    pm_secrets_load(&sec);
+    const char *id = sec.value[PM_SECRET_KALSHI_API_KEY_ID], *path = sec.value[PM_SECRET_KALSHI_PRIVATE_KEY_PATH];
+    if (!id || !path) return pm_cli_usage_error(cmd, "set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (see README.md)");
+    static char pem[64 * 1024];
+    size_t len;
+    pm_err err;
+    int rc = pm_keyfile_read(path, pem, sizeof pem, &len, &err) || kalshi_auth_new(id, pem, len, auth, &err);
+    memset(pem, 0, sizeof pem);
+    if (rc) return pm_cli_usage_error(cmd, "%s", err.msg);
+    return PM_EXIT_OK;
+}
+
+static int run_or_record(pm_cli *cli, int argc, char **argv, int record) {
+    const char *cmd = record ? "record" : "run";
+    if (pm_cli_wants_help(argc, argv)) {
+        fputs(record ? record_usage : run_usage, stdout);
+        return PM_EXIT_OK;
+    }
+    pm_run_options o = {.store = !record, .out = stdout, .status = stderr};
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        if (!strcmp(argv[i], "--seconds") && i + 1 < argc) {
+            o.seconds = strtoll(argv[++i], &end, 10);
+            if (*end || o.seconds <= 0) return pm_cli_usage_error(cmd, "--seconds must be a positive whole number");
+        } else if (record && !strcmp(argv[i], "--out") && i + 1 < argc) o.record_path = argv[++i];
+        else return pm_cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
+    }
+    if (record && !o.record_path) return pm_cli_usage_error(cmd, "--out FILE is required");
+    const pm_config *cfg = pm_cli_config(cli);
+    if (!cfg) return PM_EXIT_USAGE;
+    o.cfg = cfg;
+    const char *refusal = record ? NULL : pm_run_mode_refusal(cfg);
+    if (refusal) return pm_cli_fail("%s", refusal);
+    int rc = load_auth(cmd, &o.auth);
+    if (rc) return rc;
+    pm_err err;
+    rc = pm_run(&o, &err);
+    kalshi_auth_free(o.auth);
+    if (rc) return pm_cli_fail("%s: %s", cmd, err.msg);
+    return PM_EXIT_OK;
+}
+
+int pm_cmd_run(pm_cli *cli, int argc, char **argv) { return run_or_record(cli, argc, argv, 0); }
+int pm_cmd_record(pm_cli *cli, int argc, char **argv) { return run_or_record(cli, argc, argv, 1); }
