@@ -3,6 +3,7 @@
 #include "sim/kalshi_venue.h"
 
 #include "sim/price_process.h"
+#include "sim/ws_queue.h"
 #include "util/clock.h"
 
 #include <jansson.h>
@@ -410,8 +411,6 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
 
 /* ---- WebSocket: /trade-api/ws/v2 ---------------------------------------------------- */
 
-#define CONN_QUEUE_MAX 8192 /* frames waiting for a slow client before it is dropped */
-
 typedef enum kchannel { CH_BOOK, CH_LIFECYCLE, CH_FILL, CH_ORDERS, CH_UNKNOWN } kchannel;
 static const char *const channel_names[] = {"orderbook_delta", "market_lifecycle_v2", "fill", "user_orders"};
 
@@ -427,11 +426,9 @@ struct sim_kconn {
     struct lws *wsi;
     ksub subs[16];
     int nsubs;
-    char **queue;
-    size_t head, len;
+    sim_ws_queue out;
     int drop;
     int malformed_next;     /* fault: the next frame is broken JSON */
-    char *sending; /* the frame handed to lws last */
     sim_kconn *next;
 };
 
@@ -442,12 +439,7 @@ static void enqueue(sim_kconn *c, char *text) {
         free(text);
         text = strdup("{\"type\":\"orderbook_delta\",\"sid\":");
     }
-    if (c->len == CONN_QUEUE_MAX) { /* a client this slow is cut off, as the venue does */
-        free(text);
-        c->drop = 1;
-    } else {
-        c->queue[(c->head + c->len++) % CONN_QUEUE_MAX] = text;
-    }
+    if (sim_ws_queue_push(&c->out, text)) c->drop = 1; /* a client this slow is cut off, as the venue does */
     sim_ws_wake(c->wsi);
 }
 
@@ -514,7 +506,7 @@ static int ws_accept(void *user, const sim_request *handshake) {
 static void *ws_open(void *user, const sim_request *handshake) {
     sim_kalshi *k = user;
     sim_kconn *c = calloc(1, sizeof *c);
-    if (!c || !(c->queue = calloc(CONN_QUEUE_MAX, sizeof *c->queue))) {
+    if (!c || sim_ws_queue_init(&c->out)) {
         free(c);
         return NULL;
     }
@@ -634,19 +626,13 @@ static void ws_frame(void *user, void *conn, const char *text, size_t len) {
 static const char *ws_next(void *user, void *conn, size_t *len) {
     sim_kalshi *k = user;
     sim_kconn *c = conn;
-    free(c->sending);
-    c->sending = NULL;
     if (c->drop) {
         *len = (size_t)-1;
         return "";
     }
-    if (!c->len) return NULL;
-    c->sending = c->queue[c->head];
-    c->head = (c->head + 1) % CONN_QUEUE_MAX;
-    c->len--;
-    k->ws_frames_sent++;
-    *len = strlen(c->sending);
-    return c->sending;
+    const char *frame = sim_ws_queue_pop(&c->out, len);
+    if (frame) k->ws_frames_sent++;
+    return frame;
 }
 
 static void ws_close(void *user, void *conn) {
@@ -658,13 +644,7 @@ static void ws_close(void *user, void *conn) {
             break;
         }
     for (int i = 0; i < c->nsubs; i++) free(c->subs[i].markets);
-    while (c->len) {
-        free(c->queue[c->head]);
-        c->head = (c->head + 1) % CONN_QUEUE_MAX;
-        c->len--;
-    }
-    free(c->sending);
-    free(c->queue);
+    sim_ws_queue_free(&c->out);
     free(c);
 }
 

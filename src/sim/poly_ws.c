@@ -8,14 +8,13 @@
 #include "sim/poly_venue.h"
 
 #include "sim/price_process.h"
+#include "sim/ws_queue.h"
 #include "util/clock.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CONN_QUEUE_MAX 8192 /* frames waiting for a slow client before it is dropped */
 
 typedef enum pchannel { CH_MARKET, CH_USER } pchannel;
 
@@ -31,9 +30,7 @@ struct sim_pconn {
     int frozen;             /* fault: no market data, PING still answered */
     int drop;
     int malformed_next;     /* fault: the next frame is broken JSON */
-    char **queue;
-    size_t head, len;
-    char *sending;          /* the frame handed to lws last */
+    sim_ws_queue out;
     sim_pconn *next;
 };
 
@@ -45,12 +42,7 @@ static void enqueue(sim_poly *p, sim_pconn *c, char *text) {
         free(text);
         text = strdup("{\"event_type\":\"price_change\",\"market\":");
     }
-    if (c->len == CONN_QUEUE_MAX) { /* a client this slow is cut off */
-        free(text);
-        c->drop = 1;
-    } else {
-        c->queue[(c->head + c->len++) % CONN_QUEUE_MAX] = text;
-    }
+    if (sim_ws_queue_push(&c->out, text)) c->drop = 1; /* a client this slow is cut off */
     sim_ws_wake(c->wsi);
 }
 
@@ -309,9 +301,8 @@ static int ws_accept(void *user, const sim_request *handshake) {
 static void *ws_open(void *user, const sim_request *handshake) {
     sim_poly *p = user;
     sim_pconn *c = calloc(1, sizeof *c);
-    if (!c || !(c->queue = calloc(CONN_QUEUE_MAX, sizeof *c->queue)) ||
-        !(c->subs = calloc((size_t)p->nmarkets + 1, 1))) {
-        if (c) free(c->queue);
+    if (!c || sim_ws_queue_init(&c->out) || !(c->subs = calloc((size_t)p->nmarkets + 1, 1))) {
+        if (c) sim_ws_queue_free(&c->out);
         free(c);
         return NULL;
     }
@@ -345,19 +336,13 @@ static void ws_frame(void *user, void *conn, const char *text, size_t len) {
 static const char *ws_next(void *user, void *conn, size_t *len) {
     sim_poly *p = user;
     sim_pconn *c = conn;
-    free(c->sending);
-    c->sending = NULL;
     if (c->drop) {
         *len = (size_t)-1;
         return "";
     }
-    if (!c->len) return NULL;
-    c->sending = c->queue[c->head];
-    c->head = (c->head + 1) % CONN_QUEUE_MAX;
-    c->len--;
-    p->ws_frames_sent++;
-    *len = strlen(c->sending);
-    return c->sending;
+    const char *frame = sim_ws_queue_pop(&c->out, len);
+    if (frame) p->ws_frames_sent++;
+    return frame;
 }
 
 static void ws_close(void *user, void *conn) {
@@ -368,13 +353,7 @@ static void ws_close(void *user, void *conn) {
             *q = c->next;
             break;
         }
-    while (c->len) {
-        free(c->queue[c->head]);
-        c->head = (c->head + 1) % CONN_QUEUE_MAX;
-        c->len--;
-    }
-    free(c->sending);
-    free(c->queue);
+    sim_ws_queue_free(&c->out);
     free(c->subs);
     free(c);
 }
