@@ -1,101 +1,208 @@
-/* jtok.c — the jsmn tokenizer (compiled here once, strict mode) and token-walking helpers. */
-#undef JSMN_HEADER
-#define JSMN_STRICT
-#include <jsmn.h>
-
+/* jtok.c — the hot-path JSON tokenizer (one strict pass that validates as it goes and fills
+ * jsmn-compatible tokens) and token-walking helpers. */
 #include "util/jtok.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+#define JTOK_MAX_DEPTH 64
 
-/* Outer extent of a token: strings include their quotes. */
-static int outer_start(const jsmntok_t *t) { return t->type == JSMN_STRING ? t->start - 1 : t->start; }
-static int outer_end(const jsmntok_t *t) { return t->type == JSMN_STRING ? t->end + 1 : t->end; }
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "special8 finds the first byte with ctz");
 
-/* js[from..to) holds only white space and, when sep is not 0, exactly one sep. */
-static int gap_ok(const char *js, int from, int to, char sep) {
-    int seen = 0;
-    for (int k = from; k < to; k++) {
-        if (is_space(js[k])) continue;
-        if (sep && js[k] == sep && !seen) seen = 1;
-        else return 0;
-    }
-    return !sep || seen;
+static inline int is_space(unsigned char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+
+/* 1 when byte c ends a primitive: white space, ',', ']' or '}'. */
+static inline int ends_primitive(unsigned char c) { return is_space(c) || c == ',' || c == ']' || c == '}'; }
+
+/* Eight bytes at a time: nonzero when any byte of w is '"', '\\' or below 0x20. */
+static inline uint64_t special8(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t lt = (w - ones * 0x20) & ~w;  /* high bit set where a byte is below 0x20 */
+    uint64_t zq = (q - ones) & ~q, zb = (b - ones) & ~b;
+    return (lt | zq | zb) & high;
 }
 
-/* A primitive is true, false, null or a JSON number. */
-static int primitive_ok(const char *p, const char *e) {
-    size_t n = (size_t)(e - p);
-    if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) || (n == 4 && !memcmp(p, "null", 4)))
-        return 1;
-    if (p < e && *p == '-') p++;
-    if (p == e || *p < '0' || *p > '9') return 0;
-    if (*p == '0') p++;
-    else
-        while (p < e && *p >= '0' && *p <= '9') p++;
-    if (p < e && *p == '.') {
-        if (++p == e || *p < '0' || *p > '9') return 0;
-        while (p < e && *p >= '0' && *p <= '9') p++;
+static inline int hex_digit(unsigned char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The string whose opening quote is at *pp: *pp moves past the closing quote. 0, -2 (a control
+ * character or a bad escape), -3 (input ends inside). */
+static int scan_string(const unsigned char **pp, const unsigned char *e, const unsigned char **close) {
+    const unsigned char *p = *pp + 1;
+    for (;;) {
+        while (e - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            uint64_t m = special8(w);
+            if (m) {
+                p += __builtin_ctzll(m) >> 3;
+                goto special;
+            }
+            p += 8;
+        }
+        while (p < e && *p >= 0x20 && *p != '"' && *p != '\\') p++;
+        if (p == e) return -3;
+    special:
+        if (*p == '"') {
+            *close = p;
+            *pp = p + 1;
+            return 0;
+        }
+        if (*p < 0x20) return -2;
+        if (++p == e) return -3; /* a backslash */
+        switch (*p) {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': p++; break;
+        case 'u':
+            for (int k = 1; k <= 4; k++) {
+                if (p + k >= e) return -3;
+                if (!hex_digit(p[k])) return -2;
+            }
+            p += 5;
+            break;
+        default: return -2;
+        }
     }
-    if (p < e && (*p == 'e' || *p == 'E')) {
+}
+
+/* The literal or number at *pp (true, false, null, or JSON number grammar), which must be
+ * followed by a delimiter or the end: *pp moves past it. 0, -2, -3 (input ends inside). */
+static int scan_primitive(const unsigned char **pp, const unsigned char *e) {
+    const unsigned char *p = *pp;
+    if (*p == 't' || *p == 'f' || *p == 'n') {
+        const char *word = *p == 't' ? "true" : *p == 'f' ? "false" : "null";
+        size_t n = strlen(word);
+        for (size_t k = 0; k < n; k++, p++) {
+            if (p == e) return -3;
+            if (*p != (unsigned char)word[k]) return -2;
+        }
+    } else {
+        if (*p == '-') p++;
+        if (p == e) return -3;
+        if (*p == '0') p++;
+        else if (*p >= '1' && *p <= '9')
+            while (p < e && *p >= '0' && *p <= '9') p++;
+        else return -2;
+        if (p < e && *p == '.') {
+            if (++p == e) return -3;
+            if (*p < '0' || *p > '9') return -2;
+            while (p < e && *p >= '0' && *p <= '9') p++;
+        }
+        if (p < e && (*p == 'e' || *p == 'E')) {
+            if (++p < e && (*p == '+' || *p == '-')) p++;
+            if (p == e) return -3;
+            if (*p < '0' || *p > '9') return -2;
+            while (p < e && *p >= '0' && *p <= '9') p++;
+        }
+    }
+    if (p < e && !ends_primitive(*p)) return -2;
+    *pp = p;
+    return 0;
+}
+
+/* One pass over js[0..len): validates the whole grammar (separators, literals, numbers, string
+ * escapes, nesting ≤ JTOK_MAX_DEPTH, nothing but white space after the value) and, when t is
+ * not NULL, fills at most cap tokens as jsmn would (strings without their quotes; object size
+ * = keys, a key's size 1, array size = elements). Returns the token count or -1, -2, -3. */
+static int scan(const char *js, size_t len, jsmntok_t *t, int cap) {
+    struct open {
+        int tok;     /* its token (the count so far, without t) */
+        int size;
+        int obj;
+    } st[JTOK_MAX_DEPTH];
+    const unsigned char *s = (const unsigned char *)js, *p = s, *e = s + len, *close;
+    int depth = 0, n = 0, rc;
+#define SKIP_WS()                                                                                                  \
+    do {                                                                                                           \
+        while (p < e && is_space(*p)) p++;                                                                         \
+        if (p == e) return -3;                                                                                     \
+    } while (0)
+#define NEW_TOKEN(type_, start_, end_, size_)                                                                      \
+    do {                                                                                                           \
+        if (t) {                                                                                                   \
+            if (n == cap) return -1;                                                                               \
+            t[n] = (jsmntok_t){.type = (type_), .start = (int)(start_), .end = (int)(end_), .size = (size_)};      \
+        }                                                                                                          \
+        n++;                                                                                                       \
+    } while (0)
+    if (len > INT32_MAX) return -2;
+value:
+    SKIP_WS();
+    if (depth > 0 && !st[depth - 1].obj) st[depth - 1].size++;
+    switch (*p) {
+    case '{':
+    case '[': {
+        if (depth == JTOK_MAX_DEPTH) return -2;
+        int obj = *p == '{';
+        st[depth++] = (struct open){.tok = n, .size = 0, .obj = obj};
+        NEW_TOKEN(obj ? JSMN_OBJECT : JSMN_ARRAY, p - s, -1, 0);
         p++;
-        if (p < e && (*p == '+' || *p == '-')) p++;
-        if (p == e || *p < '0' || *p > '9') return 0;
-        while (p < e && *p >= '0' && *p <= '9') p++;
+        SKIP_WS();
+        if (*p == (obj ? '}' : ']')) goto close_container;
+        if (obj) goto key;
+        goto value;
     }
-    return p == e;
-}
-
-/* jsmn does not check separators or literals: verify them from the gaps between tokens. */
-static int structure_ok(const char *js, const jsmntok_t *t, int n) {
-    enum { MAX_DEPTH = 64 };
-    int stack[MAX_DEPTH], children[MAX_DEPTH], last_end[MAX_DEPTH], depth = 0;
-    for (int i = 0; i <= n; i++) {
-        int start = i < n ? outer_start(&t[i]) : INT32_MAX;
-        while (depth > 0 && t[stack[depth - 1]].end <= start) { /* close finished containers */
-            int c = stack[depth - 1];
-            if (!gap_ok(js, last_end[depth - 1], t[c].end - 1, 0)) return 0;
-            if (t[c].type == JSMN_OBJECT && children[depth - 1] % 2) return 0;
-            depth--;
-        }
-        if (i == n) break;
-        if (depth > 0) {
-            int d = depth - 1, parent = stack[d], k = children[d];
-            char sep = k == 0 ? 0 : (t[parent].type == JSMN_OBJECT && k % 2) ? ':' : ',';
-            if (!gap_ok(js, last_end[d], start, sep)) return 0;
-            if (t[parent].type == JSMN_OBJECT && k % 2 == 0 && t[i].type != JSMN_STRING) return 0;
-            children[d]++;
-            last_end[d] = outer_end(&t[i]);
-        }
-        if (t[i].type == JSMN_PRIMITIVE && !primitive_ok(js + t[i].start, js + t[i].end)) return 0;
-        if (t[i].type == JSMN_OBJECT || t[i].type == JSMN_ARRAY) {
-            if (depth == MAX_DEPTH) return 0;
-            stack[depth] = i;
-            children[depth] = 0;
-            last_end[depth] = t[i].start + 1;
-            depth++;
-        }
+    case '"': {
+        const unsigned char *open = p;
+        if ((rc = scan_string(&p, e, &close))) return rc;
+        NEW_TOKEN(JSMN_STRING, open + 1 - s, close - s, 0);
+        goto after;
     }
-    return 1;
+    case 't': case 'f': case 'n': case '-':
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9': {
+        const unsigned char *from = p;
+        if ((rc = scan_primitive(&p, e))) return rc;
+        NEW_TOKEN(JSMN_PRIMITIVE, from - s, p - s, 0);
+        goto after;
+    }
+    default: return -2;
+    }
+key:
+    if (*p != '"') return -2;
+    {
+        const unsigned char *open = p;
+        if ((rc = scan_string(&p, e, &close))) return rc;
+        NEW_TOKEN(JSMN_STRING, open + 1 - s, close - s, 1);
+    }
+    st[depth - 1].size++;
+    SKIP_WS();
+    if (*p != ':') return -2;
+    p++;
+    goto value;
+after:
+    if (depth == 0) {
+        while (p < e && is_space(*p)) p++;
+        return p == e ? n : -2;
+    }
+    SKIP_WS();
+    if (*p == ',') {
+        p++;
+        SKIP_WS();
+        if (st[depth - 1].obj) goto key;
+        goto value;
+    }
+    if (*p != (st[depth - 1].obj ? '}' : ']')) return -2;
+close_container:
+    depth--;
+    if (t) {
+        t[st[depth].tok].end = (int)(p + 1 - s);
+        t[st[depth].tok].size = st[depth].size;
+    }
+    p++;
+    goto after;
+#undef SKIP_WS
+#undef NEW_TOKEN
 }
 
 int pm_json_parse(pm_json *j, jsmntok_t *toks, int cap, const char *js, size_t len) {
-    jsmn_parser p;
-    jsmn_init(&p);
     j->js = js;
     j->len = len;
     j->tok = toks;
-    int n = jsmn_parse(&p, js, len, toks, (unsigned)cap);
-    if (n == JSMN_ERROR_NOMEM) return -1;
-    if (n == JSMN_ERROR_INVAL) return -2;
-    if (n == JSMN_ERROR_PART || n == 0) return -3;
-    /* jsmn stops after the first complete value: trailing bytes other than spaces are invalid */
-    for (size_t k = (size_t)toks[0].end; k < len; k++)
-        if (!is_space(js[k])) return -2;
-    if (!structure_ok(js, toks, n)) return -2;
+    j->ntok = 0;
+    int n = scan(js, len, toks, cap);
+    if (n < 0) return n;
     j->ntok = n;
     return n;
 }
@@ -142,13 +249,10 @@ int pm_json_int(const pm_json *j, int i, int64_t *out) {
 }
 
 int pm_json_parse_alloc(pm_json *j, const char *js, size_t len) {
-    jsmn_parser p;
-    jsmn_init(&p);
     j->tok = NULL;
     j->ntok = 0;
-    int n = jsmn_parse(&p, js, len, NULL, 0);
-    if (n == JSMN_ERROR_INVAL) return -2;
-    if (n == JSMN_ERROR_PART || n <= 0) return -3;
+    int n = scan(js, len, NULL, 0);
+    if (n < 0) return n;
     jsmntok_t *toks = malloc((size_t)n * sizeof *toks);
     if (!toks) return -1;
     int rc = pm_json_parse(j, toks, n, js, len);

@@ -1,5 +1,6 @@
-/* jtok.h — zero-allocation JSON reading on the hot path: jsmn tokenizes a frame into a
- * caller-owned token array (strict mode), and these helpers walk it. Strings are returned as
+/* jtok.h — zero-allocation JSON reading on the hot path: one strict pass tokenizes a frame into
+ * a caller-owned array of jsmn-format tokens (jsmn.h supplies only the token type), validating
+ * the whole grammar as it goes, and these helpers walk it. Strings are returned as
  * (pointer, length) into the frame, unescaped; callers compare them against plain ASCII
  * field names and numbers, which never contain escapes. */
 #ifndef PM_UTIL_JTOK_H
@@ -19,9 +20,11 @@ typedef struct pm_json {
     int ntok;         /* tokens filled by the last parse */
 } pm_json;
 
-/* Tokenizes js[0..len) and checks what jsmn leaves unchecked (separators between tokens,
- * literals and numbers, nesting ≤ 64). Returns the token count, or -1 (too many tokens), -2
- * (invalid JSON), -3 (truncated). */
+/* Tokenizes js[0..len) in one pass, rejecting anything that is not one JSON value (bad
+ * separators, literals, numbers or escapes, control characters in strings, nesting over 64,
+ * trailing text). Tokens are jsmn's: strings without their quotes, an object's size is its
+ * keys, a key's size 1, an array's size its elements. Returns the token count, or -1 (too
+ * many tokens), -2 (invalid JSON), -3 (truncated). */
 int pm_json_parse(pm_json *j, jsmntok_t *toks, int cap, const char *js, size_t len);
 
 /* Off the hot path: tokenizes a document of any size into a token array it allocates
