@@ -17,6 +17,7 @@ static const command commands[] = {
     {"run", "paper-trade the approved pairs on the live feeds: `pmarb run [--seconds N]`", pm_cmd_run},
     {"record", "record the approved pairs' feeds: `pmarb record --out FILE [--seconds N]`", pm_cmd_record},
     {"replay", "replay a recording through the engine: `pmarb replay FILE`", pm_cmd_replay},
+    {"bench", "time the hot path against a DOM parser: `pmarb bench [--messages N] [--pairs P] [--json]`", pm_cmd_bench},
     {"sim", "venue simulator on loopback: `pmarb sim [--kalshi-port N] [--seed N]`", pm_cmd_sim},
     {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
     {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},
