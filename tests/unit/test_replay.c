@@ -162,10 +162,56 @@ static void test_round_trip(void **state) {
     free(dir), free(path), free(cut);
 }
 
+/* The summary of tests/fixtures/run/sim-seed2.pmrec: `pmarb sim --seed 2`, four pairs (two of
+ * them inverted), 20 seconds, recorded by `pmarb record` whose own summary was exactly this. */
+static const char fixture_summary[] =
+    "pairs 4 (4 active), books 12 (0 not live)\n"
+    "frames kalshi 153, polymarket 196; book updates 547, stale events 0, market events 0, pairs closed 0\n"
+    "scans: found 2 suppressed 0 no_edge 1004 not_fresh 32 no_fees 0 too_small 56 low_profit 0 low_return 0\n"
+    "opportunities 2: traded 2, rejected 0, skipped 0\n"
+    "paper fills 2: 102 contracts hedged, cost 98.908010 (fees 1.598956), PnL at settlement 3.091990, marked at bids 0.849455\n"
+    "position kalshi KXFEDDECISION-26DEC-C1 no: 51 contracts, cost 47.190000\n"
+    "position kalshi KXNBACHAMP-27-D2 no: 51 contracts, cost 19.710000\n"
+    "position polymarket 25708322017182161300046751345132394551379509734675146071960074471796292981347 yes: 51.006675 contracts, cost 2.303510\n"
+    "position polymarket 34730014966708162729928595422583322542937465204984356004868776588571189963807 yes: 51.001335 contracts, cost 29.704500\n";
+
+static pm_test_run_result replay(const char *dir, const char *file) {
+    char *ini = pm_test_source_path("tests/fixtures/run/replay.ini");
+    pm_test_run_result r = pm_test_run(dir, NULL, (const char *const[]){"--config", ini, "replay", file, NULL});
+    free(ini);
+    return r;
+}
+
+static void test_fixture_replays_exactly(void **state) {
+    (void)state;
+    char *dir = pm_test_tmpdir(), *file = pm_test_source_path("tests/fixtures/run/sim-seed2.pmrec");
+    for (int i = 0; i < 2; i++) {
+        pm_test_run_result r = replay(dir, file);
+        assert_int_equal(r.status, 0);
+        assert_string_equal(r.out, fixture_summary);
+        assert_string_equal(r.err, "replayed 540 records (349 frames)\n");
+        pm_test_run_free(&r);
+    }
+    /* cut 7 bytes into the record after the second fill: replayed up to the cut */
+    size_t len;
+    char *bytes = read_all(file, &len), *cut = pm_test_path(dir, "cut.pmrec");
+    write_all(cut, bytes, 233517);
+    pm_test_run_result r = replay(dir, cut);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "frames kalshi 136, polymarket 169; book updates 476, stale events 0"));
+    assert_non_null(strstr(r.out, "opportunities 2: traded 2, rejected 0, skipped 0\n"));
+    assert_string_equal(r.err, "replayed 476 records (305 frames); ignored an incomplete last record of 7 bytes\n");
+    pm_test_run_free(&r);
+    free(bytes);
+    pm_test_rmtree(dir);
+    free(dir), free(file), free(cut);
+}
+
 int main(void) {
     pm_log_set_level(PM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_fixture_replays_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
