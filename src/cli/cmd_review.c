@@ -32,6 +32,21 @@ static const char usage[] =
     "names its line. Changed rows become NAME's decisions.\n\n"
     "The reviewer is --reviewer NAME, else $USER; one of them is required.\n";
 
+/* Reads the options of argv[1..]: --reviewer NAME into *who (NULL without it). PM_EXIT_OK, or the
+ * usage error for any other option; optind is left at the first operand. */
+static int reviewer_option(int argc, char **argv, const char **who) {
+    static const struct option opts[] = {{"reviewer", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+    int c;
+    *who = NULL;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'r') return pm_cli_usage_error("review", "unknown option '%s'", argv[optind - 1]);
+        *who = optarg;
+    }
+    return PM_EXIT_OK;
+}
+
 static const char *reviewer_of(const char *opt) {
     const char *u = opt && *opt ? opt : getenv("USER");
     return u && *u ? u : NULL;
@@ -323,15 +338,9 @@ static int export_cmd(pm_cli *cli, int argc, char **argv) {
 }
 
 static int import_cmd(pm_cli *cli, int argc, char **argv) {
-    static const struct option opts[] = {{"reviewer", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
-    const char *who = NULL;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'r') return pm_cli_usage_error("review", "unknown option '%s'", argv[optind - 1]);
-        who = optarg;
-    }
+    const char *who;
+    int bad = reviewer_option(argc, argv, &who);
+    if (bad != PM_EXIT_OK) return bad;
     if (optind != argc - 1) return pm_cli_usage_error("review", "import needs exactly one FILE.csv or FILE.json");
     const char *path = argv[optind], *reviewer = reviewer_of(who);
     if (!reviewer) return pm_cli_usage_error("review", "a reviewer name is needed: --reviewer NAME, or set $USER");
@@ -357,15 +366,9 @@ int pm_cmd_review(pm_cli *cli, int argc, char **argv) {
     }
     if (argc >= 2 && strcmp(argv[1], "export") == 0) return export_cmd(cli, argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "import") == 0) return import_cmd(cli, argc - 1, argv + 1);
-    static const struct option opts[] = {{"reviewer", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
-    const char *who = NULL;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'r') return pm_cli_usage_error("review", "unknown option '%s'", argv[optind - 1]);
-        who = optarg;
-    }
+    const char *who;
+    int bad = reviewer_option(argc, argv, &who);
+    if (bad != PM_EXIT_OK) return bad;
     if (optind < argc) return pm_cli_usage_error("review", "unknown subcommand '%s'", argv[optind]);
     const char *reviewer = reviewer_of(who);
     if (reviewer && strcmp(reviewer, PM_REVIEWER_AUTO) == 0)
