@@ -38,6 +38,7 @@ typedef struct figures {
     double msgs_per_s;
     int64_t p50, p99, p999;
     uint64_t opportunities;
+    uint64_t det[PM_DET_STATUS_COUNT]; /* the engine path: verdicts of the detector's scans */
 } figures;
 
 static int cmp64(const void *a, const void *b) {
@@ -96,48 +97,47 @@ static pm_pair_cache *bench_pairs(const pm_bench_gen *g, pm_err *err) {
     return c;
 }
 
-/* Kalshi subscriptions: acknowledge every orderbook_delta command (sid = its rank) and tell the
- * generator which sid each ticker's messages carry. */
+/* Kalshi subscriptions: acknowledge every subscribe command (sid = its rank), so the feed is
+ * ready, and tell the generator which sid each ticker's book messages carry. */
 static int ack_kalshi(pm_feeds *feeds, pm_bench_gen *g, const pm_pair_cache *pairs, int64_t now_ns) {
     size_t len;
     const char *cmd;
-    int64_t sid = 0;
-    char *copy = NULL;
-    pm_feeds_connected(feeds, PM_VENUE_KALSHI, 0, now_ns);
-    char ack[160];
-    char (*acks)[160] = NULL;
+    int64_t sid = 0, books = 0;
+    char (*acks)[192] = NULL;
     size_t nacks = 0;
+    int rc = -1;
+    pm_feeds_connected(feeds, PM_VENUE_KALSHI, 0, now_ns);
     while ((cmd = pm_feeds_next_command(feeds, PM_VENUE_KALSHI, 0, &len))) {
-        if (!strstr(cmd, "\"orderbook_delta\"")) continue;
-        const char *id = strstr(cmd, "\"id\":");
-        if (!id) continue;
-        sid++;
-        snprintf(ack, sizeof ack, "{\"type\":\"subscribed\",\"id\":%lld,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":%lld}}",
-                 strtoll(id + 5, NULL, 10), (long long)sid);
-        char (*grown)[160] = realloc(acks, (nacks + 1) * sizeof *acks);
-        if (!grown) goto fail;
+        const char *id = strstr(cmd, "\"id\":"), *ch = strstr(cmd, "\"channels\":[\"");
+        if (!id || !ch || !strstr(cmd, "\"subscribe\"")) continue;
+        ch += 13;
+        const char *che = strchr(ch, '"');
+        if (!che || che - ch > 64) continue;
+        char (*grown)[192] = realloc(acks, (nacks + 1) * sizeof *acks);
+        if (!grown) goto done;
         acks = grown;
-        memcpy(acks[nacks++], ack, sizeof ack);
-        free(copy);
-        if (!(copy = strdup(cmd))) goto fail;
-        for (char *p = strstr(copy, "\"market_tickers\":["); p && (p = strchr(p, '"'));) { /* ticker list */
-            char *q = strchr(p + 1, '"');
+        sid++;
+        snprintf(acks[nacks++], sizeof *acks, "{\"type\":\"subscribed\",\"id\":%lld,\"msg\":{\"channel\":\"%.*s\",\"sid\":%lld}}",
+                 strtoll(id + 5, NULL, 10), (int)(che - ch), ch, (long long)sid);
+        if (strncmp(ch, "orderbook_delta\"", 16)) continue;
+        books++;
+        for (const char *p = strstr(cmd, "\"market_tickers\":["); p && (p = strchr(p, '"'));) { /* its tickers */
+            if (p[1] == ']') break;
+            const char *q = strchr(p + 1, '"');
             if (!q) break;
-            size_t nl;
-            const pm_pair_leg *leg = pm_pair_cache_by_kalshi(pairs, p + 1, (size_t)(q - p - 1), &nl);
-            for (size_t k = 0; k < nl; k++) pm_bench_gen_set_sid(g, leg[k].pair->index, sid);
-            if (q[1] == ']') break;
+            if (p[-1] == '[' || p[-1] == ',') {
+                size_t nl;
+                const pm_pair_leg *leg = pm_pair_cache_by_kalshi(pairs, p + 1, (size_t)(q - p - 1), &nl);
+                for (size_t k = 0; k < nl; k++) pm_bench_gen_set_sid(g, leg[k].pair->index, sid);
+            }
             p = q + 1;
         }
     }
     for (size_t k = 0; k < nacks; k++) pm_feeds_frame(feeds, PM_VENUE_KALSHI, 0, acks[k], strlen(acks[k]), now_ns);
+    rc = books > 0 && kalshi_feed_ready(pm_feeds_kalshi(feeds)) ? 0 : -1;
+done:
     free(acks);
-    free(copy);
-    return sid > 0 ? 0 : -1;
-fail:
-    free(acks);
-    free(copy);
-    return -1;
+    return rc;
 }
 
 /* ---------- the production path ---------- */
@@ -163,7 +163,7 @@ static int run_engine(const pm_config *cfg, size_t npairs, size_t messages, uint
     int64_t t = pm_mono_ns();
     pm_engine_set_clock_offset(e, pm_wall_ns() - t);
     if (ack_kalshi(feeds, g, pm_engine_pairs(e), t)) {
-        pm_err_set(err, "the Kalshi feed queued no orderbook subscription");
+        pm_err_set(err, "the Kalshi feed is not ready after acknowledging its subscriptions");
         goto done;
     }
     for (size_t c = 0; c < poly_feed_connections(pf); c++) {
@@ -211,6 +211,7 @@ static int run_engine(const pm_config *cfg, size_t npairs, size_t messages, uint
     }
     summarize(lat, messages, busy, fig);
     fig->opportunities = es.opportunities;
+    memcpy(fig->det, es.det, sizeof fig->det);
     rc = 0;
 done:
     pm_engine_free(e);
@@ -481,7 +482,7 @@ int pm_cmd_bench(pm_cli *cli, int argc, char **argv) {
         return pm_cli_usage_error("bench", "--pairs must be 1..100000 and --messages 3×pairs..100000000");
     const pm_config *cfg = pm_cli_config(cli);
     if (!cfg) return PM_EXIT_USAGE;
-    figures fast, base;
+    figures fast = {0}, base = {0};
     long rss_kb = 0;
     pm_err err;
     if (run_engine(cfg, (size_t)pairs, (size_t)messages, (uint64_t)seed, &fast, &rss_kb, &err) ||
@@ -501,6 +502,10 @@ int pm_cmd_bench(pm_cli *cli, int argc, char **argv) {
            (long long)fast.p50, (long long)fast.p99, (long long)fast.p999, (unsigned long long)fast.opportunities);
     printf("  %-34s %12.0f %9lld %9lld %9lld %14llu\n", "DOM baseline (jansson)", base.msgs_per_s, (long long)base.p50,
            (long long)base.p99, (long long)base.p999, (unsigned long long)base.opportunities);
+    printf("  detector verdicts (hot path):");
+    for (int k = 0; k < PM_DET_STATUS_COUNT; k++)
+        printf(" %s %llu", pm_det_status_name((pm_det_status)k), (unsigned long long)fast.det[k]);
+    printf("\n");
     printf("  peak RSS after the hot-path run: %ld kB (books, feeds, pair cache, generator, latency samples)\n", rss_kb);
     return PM_EXIT_OK;
 }
