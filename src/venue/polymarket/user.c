@@ -10,6 +10,8 @@
 
 #define USER_MAX_TOKENS 8192
 
+enum { LOGGED_MALFORMED = 1, LOGGED_UNKNOWN_TYPE = 2 };
+
 struct poly_user {
     char api_key[128];
     char *sub;                /* the subscription text */
@@ -17,7 +19,7 @@ struct poly_user {
     poly_parser *parser;
     poly_msg msg;
     poly_keepalive ka;
-    int logged;
+    int logged;               /* LOGGED_* kinds already logged */
     poly_user_stats stats;
 };
 
@@ -176,22 +178,30 @@ void poly_user_frame(poly_user *u, const char *frame, size_t len, int64_t now_ns
     }
     if (kind < 0) {
         u->stats.malformed++;
-        pm_warn("poly", "malformed user-channel frame dropped", PM_KV_S("error", err.msg), PM_KV_I("bytes", len));
+        if (!(u->logged & LOGGED_MALFORMED)) {
+            u->logged |= LOGGED_MALFORMED;
+            pm_warn("poly", "malformed user-channel frame dropped", PM_KV_S("error", err.msg), PM_KV_I("bytes", len),
+                    PM_KV_S("note", "logged once; see the user-channel counters"));
+        }
         return;
     }
     int rc;
     while ((rc = poly_parse_next(u->parser, &u->msg, &err)) != 0) {
         if (rc < 0) {
             u->stats.malformed++;
-            pm_warn("poly", "malformed user-channel message dropped", PM_KV_S("error", err.msg));
+            if (!(u->logged & LOGGED_MALFORMED)) {
+                u->logged |= LOGGED_MALFORMED;
+                pm_warn("poly", "malformed user-channel message dropped", PM_KV_S("error", err.msg),
+                        PM_KV_S("note", "logged once; see the user-channel counters"));
+            }
             continue;
         }
         if (u->msg.type == POLY_MSG_ORDER) on_order(u, now_ns, emit, user);
         else if (u->msg.type == POLY_MSG_TRADE) on_trade(u, now_ns, emit, user);
         else {
             u->stats.unknown_type++;
-            if (!u->logged) {
-                u->logged = 1;
+            if (!(u->logged & LOGGED_UNKNOWN_TYPE)) {
+                u->logged |= LOGGED_UNKNOWN_TYPE;
                 char t[64];
                 snprintf(t, sizeof t, "%.*s", (int)(u->msg.event_type.n < 60 ? u->msg.event_type.n : 60),
                          u->msg.event_type.p ? u->msg.event_type.p : "");
