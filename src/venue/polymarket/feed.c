@@ -469,11 +469,11 @@ static void saw_data(conn *x, int64_t now_ns) {
 static void on_bad_message(poly_feed *f, int c, const pm_err *err, int64_t now_ns, pm_event_fn emit, void *user) {
     poly_msg *m = &f->msg;
     f->stats.malformed++;
-    char asset_id[POLY_ASSET_ID_MAX + 1];
-    snprintf(asset_id, sizeof asset_id, "%.*s", (int)(m->asset.n > POLY_ASSET_ID_MAX ? POLY_ASSET_ID_MAX : m->asset.n),
-             m->asset.p ? m->asset.p : "");
     if (!(f->logged & LOGGED_MALFORMED)) {
         f->logged |= LOGGED_MALFORMED;
+        char asset_id[POLY_ASSET_ID_MAX + 1];
+        snprintf(asset_id, sizeof asset_id, "%.*s", (int)(m->asset.n > POLY_ASSET_ID_MAX ? POLY_ASSET_ID_MAX : m->asset.n),
+                 m->asset.p ? m->asset.p : "");
         pm_warn("poly", "malformed message dropped", PM_KV_S("error", err->msg), PM_KV_S("asset", asset_id),
                 PM_KV_I("conn", c), PM_KV_S("note", "logged once; see the feed counters"));
     }
