@@ -4,7 +4,7 @@
  * opens and fills them on paper; every traded opportunity hedges (the Polymarket token bought
  * pays exactly when the Kalshi outcome bought does not), fills and positions agree with the
  * opportunities, the PnL at settlement is the sum of the expected profits and not negative;
- * SIGHUP reloads the pairs; SIGTERM stops it with exit status 0. A live configuration is
+ * SIGHUP reloads the pairs; a market the venue resolves drops its pair; SIGTERM stops it with exit status 0. A live configuration is
  * refused before anything connects. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "net/http.h"
 #include "store/db.h"
 #include "store/markets.h"
 #include "store/matches.h"
@@ -216,6 +217,28 @@ static char *slurp(const char *path) {
     return b;
 }
 
+static void close_poly_market(fixture *f, sqlite3 *db, const char *title) {
+    sqlite3_stmt *st;
+    const char *sql = "SELECT platform_market_id FROM markets WHERE platform = 'polymarket' AND title = ?";
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, title, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    char body[256], url[512];
+    snprintf(body, sizeof body, "{\"close_market\": \"%s\"}", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    json_t *r = json_loads(f->sim.line, 0, NULL);
+    snprintf(url, sizeof url, "%s/admin/faults", json_string_value(json_object_get(json_object_get(r, "polymarket"), "clob")));
+    json_decref(r);
+    pm_http *h;
+    pm_err err;
+    pm_http_response res = {0};
+    assert_int_equal(pm_http_new(5000, &h, &err), 0);
+    assert_int_equal(pm_http_do(h, "POST", url, NULL, body, &res, &err), 0);
+    assert_int_equal(res.status, 200);
+    pm_http_response_free(&res);
+    pm_http_free(h);
+}
+
 static void test_paper_run(void **state) {
     fixture *f = *state;
     sync_and_approve(f);
@@ -230,17 +253,28 @@ static void test_paper_run(void **state) {
         traded = query_int(db, "SELECT COUNT(*) FROM opportunities WHERE decision = 'traded'");
         if (i == 4) kill(pid, SIGHUP); /* the pairs are reloaded and adopted without a restart */
     }
-    nap_ms(1500); /* at least one status line after the fills */
+    /* the venue resolves one pair's Polymarket market: the pair is dropped */
+    close_poly_market(f, db, "US recession in 2026?");
+    char *err = NULL;
+    for (int i = 0; i < 40 && !(err && strstr(err, "status pairs_live=19 ")); i++) {
+        nap_ms(250);
+        free(err);
+        err = slurp(f->err_path);
+    }
+    free(err);
     kill(pid, SIGTERM);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    char *out = slurp(f->out_path), *err = slurp(f->err_path);
+    char *out = slurp(f->out_path);
+    err = slurp(f->err_path);
     if (traded < 2) fail_msg("only %lld traded opportunities; stdout:\n%s\nstderr:\n%s", (long long)traded, out, err);
     assert_non_null(strstr(err, "msg=\"approved pairs reloaded\" pairs=20 active=20"));
     assert_non_null(strstr(err, "status pairs_live=20 books_stale=0/60 kalshi_up=1 polymarket_up=1/1"));
-    assert_non_null(strstr(out, "pairs 20 (20 active), books 60"));
+    assert_non_null(strstr(err, "status pairs_live=19 "));
+    assert_non_null(strstr(out, "pairs 20 (19 active), books 60"));
+    assert_non_null(strstr(out, ", pairs closed 1\n"));
 
     traded = query_int(db, "SELECT COUNT(*) FROM opportunities WHERE decision = 'traded'");
     assert_true(traded >= 2);
