@@ -232,8 +232,7 @@ static pm_px_t mid_of(const sim_pmarket *m) {
     return b ? b->px : a ? a->px : m->last_trade[PM_OUTCOME_YES];
 }
 
-static json_t *gamma_market(const sim_poly *p, const sim_pmarket *m) {
-    (void)p;
+static json_t *gamma_market(const sim_pmarket *m) {
     json_t *o = json_object();
     char y[PM_FIXED_BUF], n[PM_FIXED_BUF], date[16];
     pm_px_t mid = mid_of(m);
@@ -310,7 +309,7 @@ static void gamma_list(sim_poly *p, const sim_request *req, sim_response *res) {
     json_t *arr = json_array();
     long long seen = 0;
     for (int i = 0; i < p->nmarkets && (long long)json_array_size(arr) < limit; i++)
-        if (gamma_selected(req, &p->markets[i]) && seen++ >= offset) json_array_append_new(arr, gamma_market(p, &p->markets[i]));
+        if (gamma_selected(req, &p->markets[i]) && seen++ >= offset) json_array_append_new(arr, gamma_market(&p->markets[i]));
     respond(res, 200, arr);
 }
 
@@ -349,7 +348,7 @@ static void gamma_keyset(sim_poly *p, const sim_request *req, sim_response *res)
     json_t *arr = json_array();
     int i = (int)(start < p->nmarkets ? start : p->nmarkets);
     for (; i < p->nmarkets && (long long)json_array_size(arr) < limit; i++)
-        if (gamma_selected(req, &p->markets[i])) json_array_append_new(arr, gamma_market(p, &p->markets[i]));
+        if (gamma_selected(req, &p->markets[i])) json_array_append_new(arr, gamma_market(&p->markets[i]));
     int more = 0;
     for (int j = i; j < p->nmarkets && !more; j++) more = gamma_selected(req, &p->markets[j]);
     json_t *doc = json_object();
@@ -371,7 +370,7 @@ static void gamma_api(sim_poly *p, const sim_request *req, const char *path, sim
         const char *key = path + (slug ? 14 : 9);
         for (int i = 0; i < p->nmarkets; i++)
             if (!strcmp(slug ? p->markets[i].slug : p->markets[i].gamma_id, key))
-                return respond(res, 200, gamma_market(p, &p->markets[i]));
+                return respond(res, 200, gamma_market(&p->markets[i]));
         return respond_error(res, 404, "market not found");
     }
     respond_error(res, 404, "not found");

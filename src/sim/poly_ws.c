@@ -34,8 +34,7 @@ struct sim_pconn {
     sim_pconn *next;
 };
 
-static void enqueue(sim_poly *p, sim_pconn *c, char *text) {
-    (void)p;
+static void enqueue(sim_pconn *c, char *text) {
     if (!text) return;
     if (c->malformed_next) {
         c->malformed_next = 0;
@@ -137,7 +136,7 @@ void sim_poly_ws_price_change(sim_poly *p, int market, const sim_plevel *lv, int
     char *plain = sim_poly_dumps(msg), *custom = sim_poly_dumps(batch);
     p->price_changes++;
     for (sim_pconn *c = p->conns; c; c = c->next)
-        if (wants_market_data(c, market, 3)) enqueue(p, c, strdup(c->custom && top ? custom : plain));
+        if (wants_market_data(c, market, 3)) enqueue(c, strdup(c->custom && top ? custom : plain));
     free(plain);
     free(custom);
 }
@@ -160,7 +159,7 @@ void sim_poly_publish_trade(sim_poly *p, int market, pm_outcome outcome, pm_side
     json_object_set_new(doc, "timestamp", json_string(ts));
     char *text = sim_poly_dumps(doc);
     for (sim_pconn *c = p->conns; c && text; c = c->next)
-        if (wants_market_data(c, market, 1 << outcome)) enqueue(p, c, strdup(text));
+        if (wants_market_data(c, market, 1 << outcome)) enqueue(c, strdup(text));
     free(text);
 }
 
@@ -179,8 +178,8 @@ void sim_poly_ws_tick_size(sim_poly *p, int market, pm_px_t old_tick) {
         char *text = sim_poly_dumps(doc);
         for (sim_pconn *c = p->conns; c && text; c = c->next)
             if (wants_market_data(c, market, 1 << o)) { /* then the book on the new grid */
-                enqueue(p, c, strdup(text));
-                enqueue(p, c, book_text(p, market, (pm_outcome)o));
+                enqueue(c, strdup(text));
+                enqueue(c, book_text(p, market, (pm_outcome)o));
             }
         free(text);
     }
@@ -205,7 +204,7 @@ void sim_poly_ws_resolved(sim_poly *p, int market) {
     json_object_set_new(doc, "timestamp", json_string(ts));
     char *text = sim_poly_dumps(doc);
     for (sim_pconn *c = p->conns; c && text; c = c->next)
-        if (c->custom && wants_market_data(c, market, 3)) enqueue(p, c, strdup(text));
+        if (c->custom && wants_market_data(c, market, 3)) enqueue(c, strdup(text));
     free(text);
 }
 
@@ -214,7 +213,7 @@ void sim_poly_push_user(sim_poly *p, const char *api_key, const char *condition_
     for (sim_pconn *c = p->conns; c; c = c->next)
         if (c->channel == CH_USER && c->authed && !c->drop && !strcmp(c->api_key, api_key) &&
             (c->all_markets || (m >= 0 && c->subs[m])))
-            enqueue(p, c, strdup(json));
+            enqueue(c, strdup(json));
 }
 
 void sim_poly_ws_faults(sim_poly *p, int drop, int malformed, int freeze) {
@@ -258,8 +257,8 @@ static void market_message(sim_poly *p, sim_pconn *c, json_t *doc) {
         c->subs[m] |= (unsigned char)(1u << o);
         if (!c->frozen) json_array_append_new(books, sim_poly_book_summary(p, m, o, p->markets[m].book_ts_ms, 1));
     }
-    if (json_array_size(books) == 1) enqueue(p, c, sim_poly_dumps(json_incref(json_array_get(books, 0))));
-    else if (json_array_size(books) > 1) enqueue(p, c, sim_poly_dumps(json_incref(books)));
+    if (json_array_size(books) == 1) enqueue(c, sim_poly_dumps(json_incref(json_array_get(books, 0))));
+    else if (json_array_size(books) > 1) enqueue(c, sim_poly_dumps(json_incref(books)));
     json_decref(books);
 }
 
@@ -319,7 +318,7 @@ static void ws_frame(void *user, void *conn, const char *text, size_t len) {
     sim_pconn *c = conn;
     if (len == 4 && !memcmp(text, "PING", 4)) { /* the venue's text keep-alive */
         p->pings++;
-        enqueue(p, c, strdup("PONG"));
+        enqueue(c, strdup("PONG"));
         return;
     }
     json_t *doc = json_loadb(text, len, 0, NULL);
