@@ -89,8 +89,10 @@ static void kalshi_emit(pm_feeds *f, const kalshi_feed_result *r, int64_t now) {
     switch (r->event) {
     case KALSHI_FEED_BOOK:
         ev.kind = PM_EV_BOOK;
+        if (r->market < 0) return;
         ev.book = kalshi_feed_book(f->kalshi, r->market);
-        if (m) ev.id = str_of(m->ticker);
+        ev.id.p = kalshi_feed_ticker(f->kalshi, r->market);
+        ev.id.n = strlen(ev.id.p);
         break;
     case KALSHI_FEED_STALE: ev.kind = PM_EV_STALE; break;
     case KALSHI_FEED_MARKET:
