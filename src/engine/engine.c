@@ -384,6 +384,26 @@ static void on_market(pm_engine *e, const pm_event *ev) {
     e->st.pairs_closed += closed;
 }
 
+/* A Kalshi event's fee schedule changed: its markets (tickers "EVENT-…") are priced with the new
+ * one; a cleared override leaves the series' schedule, which the engine does not know, so those
+ * pairs stop trading until the pairs are reloaded (SIGHUP after a sync). */
+static void on_fee(pm_engine *e, const pm_event *ev) {
+    e->st.fee_events++;
+    if (ev->venue != PM_VENUE_KALSHI || !ev->id.n) return;
+    char type[64];
+    if (ev->fee_type.n >= sizeof type) return;
+    memcpy(type, ev->fee_type.p, ev->fee_type.n);
+    type[ev->fee_type.n] = '\0';
+    const pm_pair_cache *c = e->slot.current;
+    for (size_t i = 0; i < e->nps; i++) {
+        const pm_pair *p = pm_pair_cache_at(c, i);
+        if (strncmp(p->kalshi.ticker, ev->id.p, ev->id.n) || p->kalshi.ticker[ev->id.n] != '-') continue;
+        pair_state *s = &e->ps[i];
+        s->fees_ok = type[0] && !pm_fee_kalshi_parse(type, ev->fee_multiplier, e->cfg->kalshi.flat_fee, &s->kfee, NULL);
+        for (int d = 0; d < PM_DIR_COUNT; d++) s->memo[d].sig = 0;
+    }
+}
+
 void pm_engine_on_event(void *user, const pm_event *ev) {
     pm_engine *e = user;
     e->st.events++;
@@ -391,7 +411,7 @@ void pm_engine_on_event(void *user, const pm_event *ev) {
     case PM_EV_BOOK: on_book(e, ev); break;
     case PM_EV_STALE: e->st.stale_events++; break;
     case PM_EV_MARKET: on_market(e, ev); break;
-    case PM_EV_FEE: e->st.fee_events++; break;
+    case PM_EV_FEE: on_fee(e, ev); break;
     default: break;
     }
 }

@@ -4,8 +4,8 @@
  * opens and fills them on paper; every traded opportunity hedges (the Polymarket token bought
  * pays exactly when the Kalshi outcome bought does not), fills and positions agree with the
  * opportunities, the PnL at settlement is the sum of the expected profits and not negative;
- * SIGHUP reloads the pairs; a market the venue resolves drops its pair; SIGTERM stops it with exit status 0. A live configuration is
- * refused before anything connects. */
+ * SIGHUP reloads the pairs; a market the venue resolves drops its pair; SIGTERM stops the run
+ * with exit status 0. A live configuration is refused before anything connects. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
