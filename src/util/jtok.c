@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define JTOK_MAX_DEPTH 64
 
@@ -33,6 +36,21 @@ static inline int hex_digit(unsigned char c) {
 static int scan_string(const unsigned char **pp, const unsigned char *e, const unsigned char **close) {
     const unsigned char *p = *pp + 1;
     for (;;) {
+#ifdef __SSE2__
+        /* sixteen bytes at a time: '"', '\\', or below 0x20 (max(c, 0x1F) == 0x1F) */
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+        while (e - p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                       _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+            unsigned m = (unsigned)_mm_movemask_epi8(hit);
+            if (m) {
+                p += __builtin_ctz(m);
+                goto special;
+            }
+            p += 16;
+        }
+#endif
         while (e - p >= 8) {
             uint64_t w;
             memcpy(&w, p, 8);
@@ -116,7 +134,7 @@ static int scan(const char *js, size_t len, jsmntok_t *t, int cap) {
     int depth = 0, n = 0, rc;
 #define SKIP_WS()                                                                                                  \
     do {                                                                                                           \
-        while (p < e && is_space(*p)) p++;                                                                         \
+        while (p < e && *p <= ' ' && is_space(*p)) p++;                                                           \
         if (p == e) return -3;                                                                                     \
     } while (0)
 #define NEW_TOKEN(type_, start_, end_, size_)                                                                      \

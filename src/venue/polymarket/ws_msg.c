@@ -95,7 +95,7 @@ static void fields(const pm_json *j, int obj, const char *const *names, int nf, 
         size_t n = (size_t)(j->tok[i].end - j->tok[i].start);
         const char *s = j->js + j->tok[i].start;
         for (int x = 0; x < nf; x++)
-            if (key_is(names[x], s, n)) {
+            if (names[x][0] == s[0] && key_is(names[x], s, n)) {
                 f[x] = i + 1;
                 break;
             }
