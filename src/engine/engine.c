@@ -169,7 +169,7 @@ int pm_engine_adopt(pm_engine *e) {
             if (poly_feed_index(pf, t2[k], strlen(t2[k])) >= 0) continue;
             int idx = poly_feed_add(pf, t2[k], &err);
             if (idx < 0) pm_warn("engine", "cannot subscribe a reloaded pair's token", PM_KV_S("pair", p->id), PM_KV_S("reason", err.msg));
-            else pm_paper_book_changed(e->paper, e->nk + (size_t)idx);
+            else pm_paper_book_reset(e->paper, e->nk + (size_t)idx);
         }
     }
     for (size_t a = 0; a < e->npoly; a++) { /* tokens no pair uses any more, unless we hold them */
@@ -349,15 +349,8 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
     }
 }
 
-static size_t book_number(const pm_engine *e, const pm_event *ev) {
-    if (ev->market < 0) return SIZE_MAX;
-    return ev->venue == PM_VENUE_KALSHI ? (size_t)ev->market : e->nk + (size_t)ev->market;
-}
-
 static void on_book(pm_engine *e, const pm_event *ev) {
     e->st.books++;
-    size_t b = book_number(e, ev);
-    if (b != SIZE_MAX) pm_paper_book_changed(e->paper, b);
     const pm_pair_cache *c = e->slot.current;
     size_t n;
     const pm_pair_leg *legs = ev->venue == PM_VENUE_KALSHI ? pm_pair_cache_by_kalshi(c, ev->id.p, ev->id.n, &n)

@@ -4,9 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct taken_level {
+    pm_px_t px;     /* as in the book */
+    pm_qty_t seen;  /* the level's quantity when paper fills took from it */
+    pm_qty_t taken;
+} taken_level;
+
 typedef struct taken_side {
     uint16_t n;
-    pm_level lv[PM_BOOK_DEPTH]; /* price (as in the book) and quantity taken there */
+    uint32_t epoch; /* the book's epoch the entries belong to */
+    taken_level lv[PM_BOOK_DEPTH];
 } taken_side;
 
 typedef struct book_state {
@@ -37,40 +44,50 @@ void pm_paper_free(pm_paper *p) {
     free(p);
 }
 
-void pm_paper_book_changed(pm_paper *p, size_t book) {
+void pm_paper_book_reset(pm_paper *p, size_t book) {
     if (book >= p->nbooks) return;
     p->b[book].side[PM_BID].n = 0;
     p->b[book].side[PM_ASK].n = 0;
 }
 
-static pm_qty_t taken_at(const taken_side *t, pm_px_t px) {
+/* What paper fills took from the level (px, qty): only while the level still shows the
+ * quantity it showed then; a level that changed is a new quote. */
+static taken_level *taken_at(taken_side *t, pm_px_t px) {
     for (uint16_t i = 0; i < t->n; i++)
-        if (t->lv[i].px == px) return t->lv[i].qty;
-    return 0;
+        if (t->lv[i].px == px) return &t->lv[i];
+    return NULL;
 }
 
-static void take(taken_side *t, pm_px_t px, pm_qty_t qty) {
-    for (uint16_t i = 0; i < t->n; i++)
-        if (t->lv[i].px == px) {
-            t->lv[i].qty += qty;
-            return;
-        }
-    if (t->n < PM_BOOK_DEPTH) t->lv[t->n++] = (pm_level){px, qty};
+static pm_qty_t still_taken(taken_side *t, const pm_level *lv) {
+    const taken_level *x = taken_at(t, lv->px);
+    return x && x->seen == lv->qty ? x->taken : 0;
+}
+
+static void take(taken_side *t, const pm_level *lv, pm_qty_t qty) {
+    taken_level *x = taken_at(t, lv->px);
+    if (x && x->seen == lv->qty) x->taken += qty;
+    else if (x) *x = (taken_level){lv->px, lv->qty, qty};
+    else if (t->n < PM_BOOK_DEPTH) t->lv[t->n++] = (taken_level){lv->px, lv->qty, qty};
 }
 
 /* Walks the side the leg buys from (asks, or bids at 1 − price when mirrored) up to the leg's
- * limit: the quantity still there after what paper fills took; with apply, takes qty. */
+ * limit: the quantity still there after what paper fills took; with apply, takes qty. A new
+ * book epoch (a snapshot) forgets everything taken before it. */
 static pm_qty_t walk(book_state *bs, const pm_det_leg *leg, pm_px_t limit, pm_qty_t qty, int apply) {
     const pm_book_side *s = leg->mirrored ? &leg->book->bid : &leg->book->ask;
     taken_side *t = &bs->side[leg->mirrored ? PM_BID : PM_ASK];
+    if (t->epoch != leg->book->epoch) {
+        t->n = 0;
+        t->epoch = leg->book->epoch;
+    }
     pm_qty_t got = 0;
     for (int i = (int)s->n - 1; i >= 0 && got < qty; i--) {
         pm_px_t px = leg->mirrored ? PM_PX_ONE - s->lv[i].px : s->lv[i].px;
         if (px > limit) break;
-        pm_qty_t avail = s->lv[i].qty - taken_at(t, s->lv[i].px);
+        pm_qty_t avail = s->lv[i].qty - still_taken(t, &s->lv[i]);
         if (avail <= 0) continue;
         pm_qty_t use = avail < qty - got ? avail : qty - got;
-        if (apply) take(t, s->lv[i].px, use);
+        if (apply) take(t, &s->lv[i], use);
         got += use;
     }
     return got;

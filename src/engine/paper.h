@@ -3,10 +3,12 @@
  *
  * Model: both legs are fill-or-kill at the detector's size and limit prices. A leg fills when
  * its book side, walked from the best level to the limit, still offers the leg's gross size
- * after subtracting the liquidity earlier paper fills took from that same book. Taken
- * liquidity is remembered per price level until the book next changes (any PM_EV_BOOK on it:
- * pm_paper_book_changed), so the same resting quantity is never bought twice; a fill is then
- * exactly the detector's priced walk (cost and fees per leg as the opportunity states them).
+ * after subtracting the liquidity earlier paper fills took from that same book. The venue never
+ * sees a paper fill, so its book keeps showing what we took: taken quantity is remembered per
+ * price level for as long as that level shows the quantity it showed when we took from it (a
+ * level whose quantity changed is a new quote; a new book epoch — a snapshot — forgets
+ * everything), so the same resting quantity is never bought twice. A fill is then exactly the
+ * detector's priced walk (cost and fees per leg as the opportunity states them).
  * When either leg falls short nothing fills (the pair would otherwise be left one-legged).
  *
  * Positions are kept per book and outcome (contracts held after fees, money paid with fees).
@@ -39,8 +41,8 @@ typedef struct pm_paper_totals {
 pm_paper *pm_paper_new(size_t nbooks);
 void pm_paper_free(pm_paper *p);
 
-/* The book changed: liquidity taken from it by earlier fills counts again. */
-void pm_paper_book_changed(pm_paper *p, size_t book);
+/* The book number now stands for another market (a reused feed slot): forget what was taken. */
+void pm_paper_book_reset(pm_paper *p, size_t book);
 
 /* Fills o (whose legs were walked on legs[i].book, numbered book[i]). 0 when filled; -1 when
  * not, with *reason set to a static text. */

@@ -1,6 +1,6 @@
 /* test_paper.c — paper fills: both legs fill-or-kill at the detector's size and limits
- * against the books as they stand, the same resting quantity never bought twice until its book
- * changes, Kalshi NO legs walking YES bids at 1 − price, positions and totals in fixed point. */
+ * against the books as they stand, the same resting quantity never bought twice while its level
+ * shows it (a requoted level or a new snapshot is new liquidity), Kalshi NO legs walking YES bids at 1 − price, positions and totals in fixed point. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -77,26 +77,35 @@ static void test_fill_then_no_double_count(void **state) {
     pm_opportunity one = opp(PM_OUTCOME_YES, C(41), Q(1), C(55), 1000000);
     assert_int_equal(pm_paper_fill(p, &one, legs, nums, &why), -1);
 
-    /* the Kalshi book changes: its depth counts again, the token's is still taken */
-    pm_paper_book_changed(p, 0);
+    /* the venue requotes Kalshi's 0.40 level (now 12): a new quote, all there; 0.41 still
+     * shows the 20 we took */
+    assert_int_equal(pm_book_side_set(&b.kalshi.ask, C(40), Q(12)), 0);
     assert_int_equal(pm_paper_fill(p, &o, legs, nums, &why), -1);
-    /* up to 0.57 the token has 100 more */
-    pm_opportunity deeper = opp(PM_OUTCOME_YES, C(41), Q(25), C(57), 25200000);
-    assert_int_equal(pm_paper_fill(p, &deeper, legs, nums, &why), 0);
-    pm_paper_book_changed(p, 1);
-    pm_paper_book_changed(p, 0);
+    /* 12 fit on Kalshi; the token's 0.55 level is still taken, 0.57 has 100 */
+    pm_opportunity twelve = opp(PM_OUTCOME_YES, C(41), Q(12), C(57), 12100000);
+    assert_int_equal(pm_paper_fill(p, &twelve, legs, nums, &why), 0);
+    /* a fresh snapshot of the token forgets what was taken there, not on Kalshi */
+    pm_level tb[] = {{C(53), Q(40)}}, ta[] = {{C(55), Q(30)}, {C(57), Q(100)}};
+    assert_int_equal(pm_book_snapshot(&b.token, tb, 1, ta, 2, 2), 0);
+    assert_int_equal(pm_paper_fill(p, &o, legs, nums, &why), -1);
+    pm_level kb[] = {{C(59), Q(10)}, {C(60), Q(10)}}, ka[] = {{C(40), Q(10)}, {C(41), Q(20)}};
+    assert_int_equal(pm_book_snapshot(&b.kalshi, kb, 2, ka, 2, 2), 0);
     assert_int_equal(pm_paper_fill(p, &o, legs, nums, &why), 0);
 
     pm_paper_totals t;
     pm_paper_get_totals(p, &t);
     assert_int_equal(t.fills, 4);
-    assert_int_equal(t.refused, 3);
-    assert_int_equal(t.contracts, Q(25) + Q(5) + Q(25) + Q(25));
+    assert_int_equal(t.refused, 4);
+    assert_int_equal(t.contracts, Q(25) + Q(5) + Q(12) + Q(25));
     assert_int_equal(t.cost, 4 * 24000000);
     assert_int_equal(t.fees, 4 * 240000);
-    assert_int_equal(t.locked_pnl, (Q(25) - 24000000) * 3 + (Q(5) - 24000000));
-    assert_int_equal(pm_paper_position_of(p, 0, PM_OUTCOME_YES)->qty, Q(80));
+    assert_int_equal(t.locked_pnl, (Q(25) - 24000000) * 2 + (Q(5) - 24000000) + (Q(12) - 24000000));
+    assert_int_equal(pm_paper_position_of(p, 0, PM_OUTCOME_YES)->qty, Q(67));
     assert_int_equal(pm_paper_position_of(p, 0, PM_OUTCOME_YES)->cost, 4 * 10250000);
+    /* a book slot given to another market forgets everything */
+    pm_paper_book_reset(p, 0);
+    pm_paper_book_reset(p, 1);
+    assert_int_equal(pm_paper_fill(p, &o, legs, nums, &why), 0);
     pm_paper_free(p);
 }
 
