@@ -1,6 +1,7 @@
 /* test_paper.c — paper fills: both legs fill-or-kill at the detector's size and limits
  * against the books as they stand, the same resting quantity never bought twice while its level
- * shows it (a requoted level or a new snapshot is new liquidity), Kalshi NO legs walking YES bids at 1 − price, positions and totals in fixed point. */
+ * shows it (a requoted level or a new snapshot is new liquidity), Kalshi NO legs walking YES
+ * bids at 1 − price, positions and totals in fixed point. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
