@@ -29,6 +29,7 @@ typedef struct conn {
     int connected;
     int initial;              /* the opening subscription is owed */
     int ping_due;
+    int owed;                 /* some asset of it may owe a command (PEND_*): next_command scans */
     size_t nassets;           /* ACTIVE assets on it */
     size_t nmismatch;         /* of which UNCONFIRMED */
     int64_t connected_ns, last_data_ns, gap_ns;
@@ -197,6 +198,7 @@ int poly_feed_add(poly_feed *f, const char *asset_id, pm_err *err) {
         asset *a = &f->assets[i];
         a->slot = SLOT_ACTIVE;
         a->pend = PEND_UNSUB | PEND_SUB;
+        f->conns[a->conn].owed = 1;
         f->conns[a->conn].nassets++;
         return (int)i;
     }
@@ -225,6 +227,7 @@ int poly_feed_add(poly_feed *f, const char *asset_id, pm_err *err) {
     a->tick = POLY_PX_NONE;
     conn *x = &f->conns[c];
     a->pend = x->connected && !x->initial ? PEND_SUB : 0;
+    if (a->pend) x->owed = 1;
     x->nassets++;
     pm_book_init(&f->books[i]);
     return (int)i;
@@ -241,6 +244,7 @@ int poly_feed_remove(poly_feed *f, const char *asset_id) {
     if (x->connected && !x->initial) {
         a->slot = SLOT_LEAVING;
         a->pend = PEND_UNSUB;
+        x->owed = 1;
     } else {
         a->slot = SLOT_GONE;
         a->pend = 0;
@@ -289,6 +293,7 @@ static int resync_as(poly_feed *f, int i, const char *why, int64_t now_ns, pm_ev
     if (!x->connected || x->initial || (a->pend & PEND_SUB)) return 0; /* a subscription is already owed */
     f->stats.resyncs++;
     a->pend |= PEND_UNSUB | PEND_SUB;
+    x->owed = 1;
     if (log) pm_warn("poly", "resubscribing", PM_KV_S("asset", a->id), PM_KV_I("conn", a->conn), PM_KV_S("reason", why));
     emit_event(emit, user, PM_EV_STALE, i, a->id, a->len, &f->books[i], now_ns);
     return 1;
@@ -609,6 +614,7 @@ const char *poly_feed_next_command(poly_feed *f, int c, size_t *len) {
     if (!x->connected) return NULL;
     if (x->initial) {
         x->initial = 0;
+        x->owed = 1;
         for (size_t i = 0; i < f->cap; i++) {
             asset *a = &f->assets[i];
             if (a->conn != c) continue;
@@ -618,10 +624,13 @@ const char *poly_feed_next_command(poly_feed *f, int c, size_t *len) {
         if ((*len = build(f, c, SLOT_ACTIVE, PEND_SUB, ",\"type\":\"market\",\"custom_feature_enabled\":true}")))
             return f->out;
     }
-    if ((*len = build(f, c, -1, PEND_UNSUB, ",\"operation\":\"unsubscribe\",\"custom_feature_enabled\":true}")))
-        return f->out;
-    if ((*len = build(f, c, SLOT_ACTIVE, PEND_SUB, ",\"operation\":\"subscribe\",\"custom_feature_enabled\":true}")))
-        return f->out;
+    if (x->owed) { /* the scans below cost O(capacity): only when something may be owed */
+        if ((*len = build(f, c, -1, PEND_UNSUB, ",\"operation\":\"unsubscribe\",\"custom_feature_enabled\":true}")))
+            return f->out;
+        if ((*len = build(f, c, SLOT_ACTIVE, PEND_SUB, ",\"operation\":\"subscribe\",\"custom_feature_enabled\":true}")))
+            return f->out;
+        x->owed = 0;
+    }
     if (x->ping_due) {
         x->ping_due = 0;
         memcpy(f->out, "PING", 5);
