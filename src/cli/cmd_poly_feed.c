@@ -185,6 +185,11 @@ int pm_cmd_poly_bench_feed(pm_cli *cli, int argc, char **argv) {
     int64_t *lat = malloc((size_t)messages * sizeof *lat);
     if (!books || !lat || generate(&s, f, markets, books)) {
         poly_feed_free(f);
+        free(s.buf);
+        free(s.off);
+        free(s.conn);
+        free(books);
+        free(lat);
         return pm_cli_fail("out of memory for the benchmark stream");
     }
     int snaps = markets * 2;
