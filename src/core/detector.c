@@ -5,13 +5,23 @@
 
 #include <string.h>
 
-/* The usable part of a leg's book side, best first, at the prices the buyer pays. */
+/* A whole level, priced once per evaluation. */
+typedef struct level_price {
+    pm_usd_t cost, fee;
+    pm_qty_t held;
+} level_price;
+
+/* A leg's book side, best first, at the prices the buyer pays. Levels are checked against the
+ * tick grid and priced lazily, as the walk reaches them, and only once. */
 typedef struct view {
     const pm_det_leg *leg;
     const pm_fee_model *fee;
     const pm_book_side *s;
-    int n;        /* usable levels: on the tick grid, price < $1 */
-    int shares;   /* fee taken in shares: grossed up */
+    int ok;       /* levels 0..ok-1 are usable: on the tick grid, price < $1 */
+    int end;      /* 1 once level `ok` was found unusable (or absent) */
+    int priced;   /* levels 0..priced-1 hold their whole-level price in lp[] */
+    int shares;   /* fee taken in shares: the leg is grossed up */
+    level_price lp[PM_BOOK_DEPTH];
 } view;
 
 static inline pm_px_t lv_px(const view *v, int i) {
@@ -26,22 +36,37 @@ static void view_init(view *v, const pm_det_leg *leg) {
     v->fee = &leg->m->fee;
     v->s = leg->mirrored ? &leg->book->bid : &leg->book->ask;
     v->shares = pm_fee_in_shares(v->fee);
-    pm_px_t tick = leg->m->tick;
-    int n = 0;
-    while (n < v->s->n) {
-        pm_px_t px = lv_px(v, n);
-        if (px >= PM_PX_ONE || (tick > 0 && px % tick)) break;
-        n++;
-    }
-    v->n = n;
+    v->ok = v->end = v->priced = 0;
 }
 
-/* Contracts held from buying a whole level (−1 when the fee model cannot price it). */
-static pm_qty_t level_held(const view *v, int i) {
-    if (!v->shares) return lv_qty(v, i);
-    pm_usd_t c, f;
-    pm_qty_t d;
-    return pm_fee_buy(v->fee, lv_px(v, i), lv_qty(v, i), &c, &f, &d) ? -1 : d;
+/* 1 when level i exists and may be traded. */
+static int usable(view *v, int i) {
+    while (v->ok <= i && !v->end) {
+        if (v->ok >= v->s->n) {
+            v->end = 1;
+            break;
+        }
+        pm_px_t px = lv_px(v, v->ok), tick = v->leg->m->tick;
+        if (px >= PM_PX_ONE || (tick > 0 && px % tick)) v->end = 1;
+        else v->ok++;
+    }
+    return i < v->ok;
+}
+
+/* The whole level i priced (usable(v, i) must hold), or NULL when the fee model cannot. */
+static const level_price *whole(view *v, int i) {
+    while (v->priced <= i) {
+        level_price *l = &v->lp[v->priced];
+        if (pm_fee_buy(v->fee, lv_px(v, v->priced), lv_qty(v, v->priced), &l->cost, &l->fee, &l->held)) return NULL;
+        v->priced++;
+    }
+    return &v->lp[i];
+}
+
+/* Contracts held from buying the whole level i; -1 when it cannot be priced. */
+static pm_qty_t level_held(view *v, int i) {
+    const level_price *l = whole(v, i);
+    return l ? l->held : -1;
 }
 
 /* One leg priced for a gross order size. */
@@ -54,19 +79,21 @@ typedef struct leg_price {
 
 /* Walks gross contracts from the best level, one fill per level. -1 when the usable depth is
  * short or a level cannot be priced. */
-static int walk_gross(const view *v, pm_qty_t gross, leg_price *out) {
+static int walk_gross(view *v, pm_qty_t gross, leg_price *out) {
     memset(out, 0, sizeof *out);
     out->gross = gross;
     pm_qty_t left = gross;
-    for (int i = 0; i < v->n && left > 0; i++) {
-        pm_qty_t take = lv_qty(v, i) < left ? lv_qty(v, i) : left;
-        pm_usd_t c, f;
-        pm_qty_t d;
-        if (pm_fee_buy(v->fee, lv_px(v, i), take, &c, &f, &d)) return -1;
-        out->cost += c;
-        out->fee += f;
-        out->held += d;
-        out->fee_shares += take - d;
+    for (int i = 0; left > 0 && usable(v, i); i++) {
+        pm_qty_t q = lv_qty(v, i), take = q < left ? q : left;
+        level_price part;
+        const level_price *l = &part;
+        if (take == q) l = whole(v, i);
+        else if (pm_fee_buy(v->fee, lv_px(v, i), take, &part.cost, &part.fee, &part.held)) l = NULL;
+        if (!l) return -1;
+        out->cost += l->cost;
+        out->fee += l->fee;
+        out->held += l->held;
+        out->fee_shares += take - l->held;
         out->worst = lv_px(v, i);
         out->levels++;
         left -= take;
@@ -85,12 +112,12 @@ static inline pm_qty_t ceil_lot(pm_qty_t q, pm_qty_t lot) { return (q + lot - 1)
 
 /* The smallest gross order (a multiple of the leg's lot) that holds at least `target`, priced.
  * -1 when the usable depth cannot hold it. */
-static int price_for_held(const view *v, pm_qty_t target, leg_price *out) {
+static int price_for_held(view *v, pm_qty_t target, leg_price *out) {
     pm_qty_t lot = v->leg->m->lot > 0 ? v->leg->m->lot : 1;
     if (!v->shares) return walk_gross(v, ceil_lot(target, lot), out);
     pm_qty_t need = target, gross = 0;
-    int i = 0;
-    for (; i < v->n; i++) {
+    int i = 0, met = 0;
+    for (; usable(v, i); i++) {
         pm_qty_t q = lv_qty(v, i), full = level_held(v, i);
         if (full < 0) return -1;
         if (full < need) {
@@ -105,19 +132,17 @@ static int price_for_held(const view *v, pm_qty_t target, leg_price *out) {
         while (g < q && held_at(v, i, g) < need) g++;
         while (g > 1 && held_at(v, i, g - 1) >= need) g--;
         gross += g;
+        met = 1;
         break;
     }
-    if (i == v->n) return -1;
+    if (!met) return -1;
     return walk_gross(v, ceil_lot(gross, lot), out);
 }
 
-/* Fast FNV-1a over 64-bit words. */
+/* Folds one 64-bit word into a running signature (multiply–xorshift, one word at a time). */
 static inline uint64_t mix(uint64_t h, uint64_t w) {
-    for (int k = 0; k < 8; k++) {
-        h ^= (w >> (8 * k)) & 0xff;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
 }
 
 static int gate(const pm_det_params *p, const pm_det_clock *now, const pm_det_leg *l) {
@@ -151,7 +176,7 @@ typedef struct plan {
 
 typedef enum fit { FIT_OK, FIT_MONEY, FIT_DEPTH } fit;
 
-static fit price_plan(const view *va, const view *vb, const pm_det_limits *lim, pm_qty_t q, plan *pl) {
+static fit price_plan(view *va, view *vb, const pm_det_limits *lim, pm_qty_t q, plan *pl) {
     pl->q = q;
     if (price_for_held(va, q, &pl->a) || price_for_held(vb, q, &pl->b)) return FIT_DEPTH;
     const pm_det_market *ma = va->leg->m, *mb = vb->leg->m;
@@ -173,7 +198,7 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
     view_init(&va, a);
     view_init(&vb, b);
     pm_px_t threshold = PM_PX_ONE - p->min_edge;
-    if (va.n == 0 || vb.n == 0 || lv_px(&va, 0) + lv_px(&vb, 0) > threshold) goto no_edge;
+    if (!usable(&va, 0) || !usable(&vb, 0) || lv_px(&va, 0) + lv_px(&vb, 0) > threshold) goto no_edge;
 
     /* size step: the lot of legs bought in whole units (the held quantity is their order size) */
     pm_qty_t step = 1;
@@ -184,26 +209,43 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
 
     /* marginal walk: segment ends in contracts held */
     pm_qty_t cand[2 * PM_BOOK_DEPTH];
+    pm_usd_t ub[2 * PM_BOOK_DEPTH]; /* upper bound of the exact profit at cand[] (see below) */
+    __int128 lin = 0;                /* Σ seg × ($1 − marginal costs), micro-dollars × 10^6 */
     int ncand = 0, ia = 0, ib = 0;
     pm_qty_t ra = level_held(&va, 0), rb = level_held(&vb, 0), q = 0;
-    while (ia < va.n && ib < vb.n && q < qcap && ra >= 0 && rb >= 0) {
+    while (usable(&va, ia) && usable(&vb, ib) && q < qcap && ra >= 0 && rb >= 0) {
         pm_px_t mga = pm_fee_marginal_buy(va.fee, lv_px(&va, ia)), mgb = pm_fee_marginal_buy(vb.fee, lv_px(&vb, ib));
         if (mga < 0 || mgb < 0 || mga + mgb > threshold) break;
         pm_qty_t seg = ra < rb ? ra : rb;
         q = seg > qcap - q ? qcap : q + seg;
         ra -= seg;
         rb -= seg;
-        if (q / step * step > 0 && (ncand == 0 || cand[ncand - 1] != q / step * step)) cand[ncand++] = q / step * step;
-        if (ra <= 0 && ++ia < va.n) ra = level_held(&va, ia);
-        if (rb <= 0 && ++ib < vb.n) rb = level_held(&vb, ib);
+        lin += (__int128)seg * (PM_PX_ONE - mga - mgb);
+        /* the exact cost of a leg is never below its linear cost by more than one micro-dollar
+         * per contract (the marginal costs are rounded up to the micro-dollar) */
+        pm_usd_t bound = (pm_usd_t)(lin / PM_SCALE) + 2 * (q / PM_SCALE + 1) + 1;
+        pm_qty_t qf = q / step * step;
+        if (qf > 0 && (ncand == 0 || cand[ncand - 1] != qf)) ncand++;
+        if (qf > 0) {
+            cand[ncand - 1] = qf;
+            ub[ncand - 1] = bound;
+        }
+        if (ra <= 0 && usable(&va, ++ia)) ra = level_held(&va, ia);
+        if (rb <= 0 && usable(&vb, ++ib)) rb = level_held(&vb, ib);
     }
     if (q == 0) goto no_edge;
 
-    /* price each candidate exactly; shrink to the money available; keep the most profitable */
+    /* price candidates exactly, largest first; shrink to the money available; keep the most
+     * profitable. The bounds only fall with size, so once a candidate's bound cannot beat the
+     * best exact profit, no smaller one can. Feasibility by money is monotone in size: once a
+     * shrink found the largest affordable size, larger candidates lead to the same one. */
     plan best = {0}, pl;
     int have = 0, edge_fail = 0;
-    for (int c = 0; c < ncand; c++) {
+    pm_qty_t money_q = -1;
+    for (int c = ncand - 1; c >= 0; c--) {
         pm_qty_t qc = cand[c];
+        if (have && ub[c] <= best.q - (best.a.cost + best.b.cost)) break;
+        if (money_q >= 0 && qc > money_q) continue;
         fit f = price_plan(&va, &vb, lim, qc, &pl);
         if (f == FIT_DEPTH) continue;
         if (f == FIT_MONEY) {
@@ -214,6 +256,7 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
                 if (price_plan(&va, &vb, lim, mid * step, &pl) == FIT_OK) lo = mid;
                 else hi = mid - 1;
             }
+            money_q = lo * step;
             if (lo == 0 || price_plan(&va, &vb, lim, lo * step, &pl) != FIT_OK) continue;
         }
         if (pl.a.gross < a->m->min_qty || pl.b.gross < b->m->min_qty) continue;
@@ -251,13 +294,12 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
     /* repeat suppression: epochs, the levels examined (one past the walk), the result */
     uint64_t h = 1469598103934665603ULL;
     h = mix(h, (uint64_t)dir);
-    const view *vs[2] = {&va, &vb};
+    view *vs[2] = {&va, &vb};
     int seen[2] = {ia, ib};
     for (int k = 0; k < 2; k++) {
         const pm_det_leg *l = vs[k]->leg;
         h = mix(mix(mix(h, (uint64_t)l->m->venue), (uint64_t)l->outcome), l->book->epoch);
-        int upto = seen[k] + 1 < vs[k]->n ? seen[k] + 1 : vs[k]->n;
-        for (int i = 0; i < upto; i++) h = mix(mix(h, (uint64_t)lv_px(vs[k], i)), (uint64_t)lv_qty(vs[k], i));
+        for (int i = 0; i <= seen[k] && usable(vs[k], i); i++) h = mix(mix(h, (uint64_t)lv_px(vs[k], i)), (uint64_t)lv_qty(vs[k], i));
     }
     h = mix(mix(h, (uint64_t)best.q), (uint64_t)cost);
     if (h == 0) h = 1;

@@ -21,7 +21,10 @@
  * trade fee to $0.0001, balance to the cent), Polymarket per level in shares — then cut down
  * to what the balances and the notional cap allow, rounded down to the order lots, checked
  * against minimum order sizes, and the most profitable one whose exact cost is at most
- * qty × ($1 − min_edge) wins. Sizes never round up past the depth walked.
+ * qty × ($1 − min_edge) wins (ends are priced from the largest down and the search stops
+ * once an upper bound of the remaining ones' profit cannot beat the best: typically one or two
+ * are priced). Sizes never round up past the depth walked; a Polymarket leg's lot round-up
+ * may take up to one lot from the next level, and its limit price is then that level's.
  *
  * Emission: profit ≥ min_profit and annualized return to the later close time ≥
  * min_annualized_bps (profit / cost × year / time left; a market already closed or with no

@@ -44,12 +44,22 @@ pm_fee_model pm_fee_poly_bps(int64_t fee_rate_bps) {
 
 /* ⌈a·b / d⌉ and ⌊a·b / d⌋ for non-negative a, b and d > 0; -1 when the result exceeds int64. */
 static int64_t mul_div_ceil(int64_t a, int64_t b, int64_t d) {
+    uint64_t n64; /* most products fit in 64 bits, where division is far cheaper */
+    if (!__builtin_mul_overflow((uint64_t)a, (uint64_t)b, &n64) && n64 <= UINT64_MAX - (uint64_t)d) {
+        uint64_t q64 = (n64 + (uint64_t)d - 1) / (uint64_t)d;
+        return q64 > INT64_MAX ? -1 : (int64_t)q64;
+    }
     unsigned __int128 n = (unsigned __int128)(uint64_t)a * (uint64_t)b;
     unsigned __int128 q = (n + (uint64_t)d - 1) / (uint64_t)d;
     return q > INT64_MAX ? -1 : (int64_t)q;
 }
 
 static int64_t mul_div_floor(int64_t a, int64_t b, int64_t d) {
+    uint64_t n64;
+    if (!__builtin_mul_overflow((uint64_t)a, (uint64_t)b, &n64)) {
+        uint64_t q64 = n64 / (uint64_t)d;
+        return q64 > INT64_MAX ? -1 : (int64_t)q64;
+    }
     unsigned __int128 q = (unsigned __int128)(uint64_t)a * (uint64_t)b / (uint64_t)d;
     return q > INT64_MAX ? -1 : (int64_t)q;
 }
@@ -68,6 +78,22 @@ static pm_usd_t kalshi_trade_fee(const pm_fee_model *m, int maker, pm_px_t price
     int64_t raw = mul_div_ceil(m->flat_per_contract, count, PM_SCALE);
     if (raw < 0 || raw > INT64_MAX - KALSHI_FEE_UNIT) return -1;
     return (raw + KALSHI_FEE_UNIT - 1) / KALSHI_FEE_UNIT * KALSHI_FEE_UNIT;
+}
+
+/* Polymarket's buy fee in shares. For exponent 1 the fee in shares is C × rate × (1 − p)
+ * exactly (the price divides out), so it is computed in one 128-bit step instead of
+ * poly_fee.h's general wide arithmetic; the result is identical (test_fees checks both). */
+static pm_qty_t poly_fee_shares(const pm_fee_model *m, pm_qty_t count, pm_px_t price) {
+    if (m->exponent != 1) return pm_poly_fee_shares(count, price, m->rate, m->exponent);
+    if (count > PM_POLY_FEE_MAX_COUNT || m->rate > PM_SCALE || m->rate < 0) return -1;
+    if (count <= 0 || price <= 0 || price >= PM_PX_ONE || m->rate == 0) return 0;
+    uint64_t n64;
+    if ((uint64_t)count <= UINT64_MAX / PM_SCALE &&
+        !__builtin_mul_overflow((uint64_t)count * (uint64_t)(PM_PX_ONE - price), (uint64_t)m->rate, &n64) &&
+        n64 <= UINT64_MAX - 999999999999ULL)
+        return (pm_qty_t)((n64 + 999999999999ULL) / 1000000000000ULL);
+    unsigned __int128 n = (unsigned __int128)(uint64_t)count * (uint64_t)(PM_PX_ONE - price) * (uint64_t)m->rate;
+    return (pm_qty_t)((n + 999999999999ULL) / 1000000000000ULL);
 }
 
 /* The fill, or -1. */
@@ -99,7 +125,7 @@ static int quote(const pm_fee_model *m, pm_side side, int maker, pm_px_t price, 
             break;
         }
         if (buy) {
-            q->fee_shares = pm_poly_fee_shares(count, price, m->rate, m->exponent);
+            q->fee_shares = poly_fee_shares(m, count, price);
             if (q->fee_shares < 0) return -1;
             q->delivered = count - q->fee_shares;
             q->fee = mul_div_ceil(q->fee_shares, price, PM_SCALE);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/fees.h"
+#include "core/poly_fee.h"
 #include "testutil.h"
 
 #define C(n) ((pm_qty_t)(n) * PM_SCALE)
@@ -172,6 +173,22 @@ static void test_marginal(void **state) {
     assert_int_equal(pm_fee_buy(&unk, 500000, C(1), &cost, &fee, &held), -1);
 }
 
+/* The exponent-1 shortcut in fees.c agrees with poly_fee.h's general arithmetic. */
+static void test_poly_shortcut(void **state) {
+    (void)state;
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        pm_qty_t n = (pm_qty_t)(x % (i % 2 ? 1000000000ULL : PM_POLY_FEE_MAX_COUNT)) + 1;
+        pm_px_t p = (pm_px_t)((x >> 20) % 999999) + 1;
+        int64_t rate = (int64_t)((x >> 40) % (PM_SCALE + 1));
+        pm_fee_model m = pm_fee_poly(rate, 1);
+        pm_fee_quote q;
+        assert_int_equal(pm_fee_quote_fill(&m, PM_SIDE_BUY, 0, p, n, &q, NULL) == 0 ? q.fee_shares : -1,
+                         pm_poly_fee_shares(n, p, rate, 1) < n ? pm_poly_fee_shares(n, p, rate, 1) : -1);
+    }
+}
+
 static void test_parse_and_errors(void **state) {
     (void)state;
     pm_fee_model m;
@@ -258,7 +275,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kalshi_table),     cmocka_unit_test(test_kalshi_rounding),
         cmocka_unit_test(test_polymarket),       cmocka_unit_test(test_marginal),
-        cmocka_unit_test(test_parse_and_errors), cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_poly_shortcut),    cmocka_unit_test(test_parse_and_errors),
+        cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
