@@ -119,18 +119,22 @@ void poly_feed_free(poly_feed *f) {
 
 /* ---------- events ---------- */
 
+static void event_init(pm_event *ev, pm_event_kind kind, int market, const char *id, size_t len, int64_t now_ns) {
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->venue = PM_VENUE_POLYMARKET;
+    ev->recv_ns = now_ns;
+    ev->market = market;
+    ev->id = (pm_str){id, len};
+    ev->fee_multiplier = -1;
+}
+
 static void emit_event(pm_event_fn emit, void *user, pm_event_kind kind, int market, const char *id, size_t len,
                        const pm_book *book, int64_t now_ns) {
     if (!emit) return;
     pm_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = kind;
-    ev.venue = PM_VENUE_POLYMARKET;
-    ev.recv_ns = now_ns;
-    ev.market = market;
-    ev.id = (pm_str){id, len};
+    event_init(&ev, kind, market, id, len, now_ns);
     ev.book = book;
-    ev.fee_multiplier = -1;
     emit(user, &ev);
 }
 
@@ -139,15 +143,9 @@ static void emit_market(poly_feed *f, pm_event_fn emit, void *user, int market, 
     f->stats.market_events++;
     if (!emit) return;
     pm_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = PM_EV_MARKET;
-    ev.venue = PM_VENUE_POLYMARKET;
-    ev.recv_ns = now_ns;
-    ev.market = market;
-    ev.id = (pm_str){id.p, id.n};
+    event_init(&ev, PM_EV_MARKET, market, id.p, id.n, now_ns);
     ev.market_state = st;
     ev.detail = (pm_str){detail, strlen(detail)};
-    ev.fee_multiplier = -1;
     emit(user, &ev);
 }
 
