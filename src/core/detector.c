@@ -206,6 +206,10 @@ pm_det_status pm_det_eval(const pm_det_params *p, const pm_det_limits *lim, cons
     if (!vb.shares && b->m->lot > step) step = b->m->lot;
     pm_qty_t qcap = p->max_size < lim->max_qty ? p->max_size : lim->max_qty;
     qcap = qcap / step * step;
+    if (qcap <= 0) {
+        memo->sig = 0;
+        return PM_DET_TOO_SMALL;
+    }
 
     /* marginal walk: segment ends in contracts held */
     pm_qty_t cand[2 * PM_BOOK_DEPTH];

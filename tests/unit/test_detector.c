@@ -318,6 +318,10 @@ static void test_balances_and_caps(void **state) {
     assert_int_equal(f.out[0].cost, 9170000);
     f.p.balance = 0;
     assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_TOO_SMALL);
+    /* no risk room left at all */
+    f.p.balance = C(1000);
+    f.lim.max_qty = 0;
+    assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_TOO_SMALL);
 }
 
 static void test_annualized_return(void **state) {
