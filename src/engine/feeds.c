@@ -1,6 +1,8 @@
 /* feeds.c — both venues' feed state machines behind one set of inputs (see feeds.h). */
 #include "engine/feeds.h"
 
+#include "venue/kalshi/event.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,58 +71,14 @@ void pm_feeds_disconnected(pm_feeds *f, pm_venue venue, int conn, int64_t now_ns
     } else poly_feed_disconnected(f->poly, conn, now_ns, f->emit, f->user);
 }
 
-static pm_str str_of(kalshi_str s) { return (pm_str){s.p, s.n}; }
-
-static int is(kalshi_str s, const char *word) { return s.n == strlen(word) && !memcmp(s.p, word, s.n); }
-
-static pm_market_state kalshi_state(kalshi_str type) {
-    if (is(type, "activated")) return PM_MKT_OPEN;
-    if (is(type, "deactivated")) return PM_MKT_PAUSED;
-    if (is(type, "closed")) return PM_MKT_CLOSED;
-    if (is(type, "determined")) return PM_MKT_DETERMINED;
-    if (is(type, "settled")) return PM_MKT_SETTLED;
-    return PM_MKT_CHANGED;
-}
-
-/* The Kalshi feed's market-data results as core events (no user channels are subscribed). */
-static void kalshi_emit(pm_feeds *f, const kalshi_feed_result *r, int64_t now) {
-    pm_event ev = {.venue = PM_VENUE_KALSHI, .recv_ns = now, .market = r->market, .fee_multiplier = -1};
-    const kalshi_msg *m = r->msg;
-    switch (r->event) {
-    case KALSHI_FEED_BOOK:
-        ev.kind = PM_EV_BOOK;
-        if (r->market < 0) return;
-        ev.book = kalshi_feed_book(f->kalshi, r->market);
-        ev.id.p = kalshi_feed_ticker(f->kalshi, r->market);
-        ev.id.n = strlen(ev.id.p);
-        break;
-    case KALSHI_FEED_STALE: ev.kind = PM_EV_STALE; break;
-    case KALSHI_FEED_MARKET:
-        if (!m) return;
-        ev.kind = PM_EV_MARKET;
-        ev.id = str_of(m->ticker);
-        ev.market_state = kalshi_state(m->event_type);
-        ev.detail = str_of(m->event_type);
-        break;
-    case KALSHI_FEED_FEE:
-        if (!m) return;
-        ev.kind = PM_EV_FEE;
-        ev.id = str_of(m->event_ticker);
-        ev.fee_type = str_of(m->fee_type);
-        ev.fee_multiplier = m->fee_multiplier;
-        break;
-    default: return;
-    }
-    f->emit(f->user, &ev);
-}
-
 void pm_feeds_frame(pm_feeds *f, pm_venue venue, int conn, const char *text, size_t len, int64_t now_ns) {
     if (!text) len = 0;
     tap(f, PM_IN_FRAME, venue, conn, text ? text : "", len, now_ns);
     if (venue == PM_VENUE_KALSHI) {
         kalshi_feed_result res;
         kalshi_feed_frame(f->kalshi, text ? text : "", len, now_ns, &res);
-        kalshi_emit(f, &res, now_ns);
+        pm_event ev;
+        if (kalshi_feed_to_event(f->kalshi, &res, now_ns, &ev)) f->emit(f->user, &ev);
     } else poly_feed_frame(f->poly, conn, text ? text : "", len, now_ns, f->emit, f->user);
 }
 
