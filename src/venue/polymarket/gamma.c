@@ -300,8 +300,8 @@ int poly_gamma_parse_page(const char *body, size_t len, poly_gamma_cb cb, void *
         pm_err perr;
         page->objects++;
         if (poly_gamma_parse_market(&j, i, NULL, &g, &why, &perr)) {
-            page->skipped[why]++;
-            pm_warn("polymarket", "market skipped", PM_KV_S("reason", poly_skip_name(why)), PM_KV_S("error", perr.msg));
+            if (!page->skipped[why]++) memcpy(page->first_error[why], perr.msg, sizeof perr.msg);
+            pm_debug("polymarket", "market skipped", PM_KV_S("reason", poly_skip_name(why)), PM_KV_S("error", perr.msg));
             continue;
         }
         rc = cb(ctx, &g.m) ? -1 : 0;

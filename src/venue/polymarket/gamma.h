@@ -61,7 +61,8 @@ void poly_gamma_market_free(poly_gamma_market *g);
 /* What a page held. */
 typedef struct poly_gamma_page {
     int objects;                             /* market objects on the page */
-    int skipped[POLY_SKIP_COUNT];            /* of which skipped, by reason (each logged once) */
+    int skipped[POLY_SKIP_COUNT];            /* of which skipped, by reason (each logged at debug level) */
+    char first_error[POLY_SKIP_COUNT][PM_ERR_MSG_MAX]; /* the first skip's message for each reason */
     char next_cursor[POLY_GAMMA_CURSOR_MAX]; /* "" when absent or null: the last page */
 } poly_gamma_page;
 

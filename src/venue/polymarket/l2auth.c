@@ -19,9 +19,15 @@ int poly_l2_signature(const char *secret_b64url, const char *timestamp, const ch
     while (n % 4) std[n++] = '=';
     std[n] = '\0';
     unsigned char key[192];
+    int pad = 0;
+    for (size_t i = n; i > 0 && std[i - 1] == '='; i--) pad++;
     int klen = EVP_DecodeBlock(key, (const unsigned char *)std, (int)n);
-    if (klen < 0) return pm_err_set(err, "the Polymarket API secret is not base64");
-    for (size_t i = n; i > 0 && std[i - 1] == '='; i--) klen--;
+    OPENSSL_cleanse(std, sizeof std);
+    if (klen < 0) {
+        OPENSSL_cleanse(key, sizeof key);
+        return pm_err_set(err, "the Polymarket API secret is not base64");
+    }
+    klen -= pad;
     unsigned char mac[32];
     EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     EVP_MAC_CTX *ctx = hmac ? EVP_MAC_CTX_new(hmac) : NULL;

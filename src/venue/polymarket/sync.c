@@ -2,6 +2,7 @@
 #include "venue/polymarket/sync.h"
 
 #include "util/clock.h"
+#include "util/log.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -33,6 +34,9 @@ static int sync_page(sync_ctx *c, const pm_http_response *res, poly_gamma_page *
     }
     c->st->objects += page->objects;
     for (int r = 0; r < POLY_SKIP_COUNT; r++) {
+        if (page->skipped[r] && !c->st->skipped[r]) /* once per reason and sync: the summary counts them all */
+            pm_warn("polymarket", "markets skipped", PM_KV_S("reason", poly_skip_name((poly_skip)r)),
+                    PM_KV_S("example", page->first_error[r]), PM_KV_S("note", "each one is logged at debug level"));
         c->st->skipped[r] += page->skipped[r];
         c->st->skipped_total += page->skipped[r];
     }
