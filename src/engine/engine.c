@@ -304,7 +304,8 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
         .tick = pair->polymarket.tick_size > 0 ? pair->polymarket.tick_size : 0, .lot = PM_SCALE / 100,
         .min_qty = pair->polymarket.min_order_size > 0 ? pair->polymarket.min_order_size : PM_SCALE / 100,
         .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_POLYMARKET]),
-        .close_ns = pair->polymarket.close_ns, .alive = 1,
+        .close_ns = pair->polymarket.close_ns,
+        .alive = poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pyidx)) && poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pnidx)),
     };
     pm_qty_t room = cfg->risk.max_contracts_per_pair - s->qty;
     room = min_qty(room, cfg->risk.max_contracts_total - e->total_qty);

@@ -252,6 +252,7 @@ int poly_feed_remove(poly_feed *f, const char *asset_id) {
 
 size_t poly_feed_connections(const poly_feed *f) { return f->nconns; }
 size_t poly_feed_conn_assets(const poly_feed *f, int c) { return f->conns[c].nassets; }
+int poly_feed_conn_up(const poly_feed *f, int c) { return c >= 0 && (size_t)c < f->nconns && f->conns[c].connected; }
 
 void poly_feed_connected(poly_feed *f, int c, int64_t now_ns) {
     conn *x = &f->conns[c];

@@ -87,6 +87,9 @@ size_t poly_feed_connections(const poly_feed *f);
 /* Assets subscribed on a connection. */
 size_t poly_feed_conn_assets(const poly_feed *f, int conn);
 
+/* 1 while connection conn is open (between poly_feed_connected and poly_feed_disconnected). */
+int poly_feed_conn_up(const poly_feed *f, int conn);
+
 /* Connection conn opened at now_ns: its subscription is queued. */
 void poly_feed_connected(poly_feed *f, int conn, int64_t now_ns);
 /* Connection conn dropped: its books are STALE until their fresh snapshots (one PM_EV_STALE). */

@@ -1,0 +1,135 @@
+/* test_engine.c — the engine on core events from both feeds, driven input by input through
+ * pm_feeds (as links and replays do): the freshness gate follows the Polymarket connection
+ * carrying a pair's tokens, and a Kalshi event's fee override, once cleared, falls back to the
+ * schedule the pair cache holds. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/engine.h"
+
+#define TICKER "KXTEST-26DEC-T1"
+#define YES "111"
+#define NO "222"
+
+static pm_config cfg;
+
+static pm_pair_cache *one_pair(const char *fee_type, int64_t fee_multiplier) {
+    pm_match_row r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.id, sizeof r.id, "0192f0c4-0000-7000-8000-000000000001");
+    r.status = PM_MATCH_APPROVED;
+    r.polarity = PM_POLARITY_SAME;
+    pm_market_init(&r.kalshi, PM_VENUE_KALSHI);
+    pm_market_init(&r.polymarket, PM_VENUE_POLYMARKET);
+    snprintf(r.kalshi.id, sizeof r.kalshi.id, "k-market");
+    snprintf(r.polymarket.id, sizeof r.polymarket.id, "p-market");
+    r.kalshi.platform_market_id = TICKER;
+    r.kalshi.close_time = "2027-12-31T23:59:00Z";
+    r.kalshi.tick_size = -1;
+    r.kalshi.min_order_size = -1;
+    r.kalshi.fee_type = fee_type;
+    r.kalshi.fee_multiplier = fee_multiplier;
+    r.polymarket.platform_market_id = "0xaa36";
+    r.polymarket.outcome_yes_id = YES;
+    r.polymarket.outcome_no_id = NO;
+    r.polymarket.close_time = "2027-12-31T23:59:00Z";
+    r.polymarket.tick_size = 10000;
+    r.polymarket.min_order_size = 5000000;
+    r.polymarket.fee_rate_bps = 0;
+    pm_pair_cache *c = pm_pair_cache_new(1);
+    pm_err err;
+    assert_int_equal(pm_pair_cache_add(c, &r, &err), 0);
+    assert_int_equal(pm_pair_cache_finish(c, &err), 0);
+    return c;
+}
+
+static pm_engine *new_engine(pm_pair_cache *c) {
+    pm_config_defaults(&cfg);
+    cfg.strategy.min_annualized_return = 0;
+    cfg.strategy.max_book_age_ms = 3600000;
+    pm_engine *e;
+    pm_err err;
+    assert_int_equal(pm_engine_new(&cfg, c, NULL, 0, &e, &err), 0);
+    pm_engine_set_clock_offset(e, 1790000000LL * 1000000000LL); /* late 2026 */
+    return e;
+}
+
+static void frame(pm_engine *e, pm_venue v, int conn, const char *text, int64_t now) {
+    pm_feeds_frame(pm_engine_feeds(e), v, conn, text, strlen(text), now);
+}
+
+/* Polymarket NO asks at `no_ask` (YES asks 0.99): with Kalshi's YES ask 0.40 a cross-venue edge. */
+static void poly_books(pm_engine *e, const char *no_ask, int64_t now) {
+    char b[256];
+    snprintf(b, sizeof b, "{\"event_type\":\"book\",\"asset_id\":\"" NO "\",\"bids\":[{\"price\":\"0.01\",\"size\":\"5\"}],"
+             "\"asks\":[{\"price\":\"%s\",\"size\":\"50\"}]}", no_ask);
+    frame(e, PM_VENUE_POLYMARKET, 0, "{\"event_type\":\"book\",\"asset_id\":\"" YES "\",\"bids\":[{\"price\":\"0.01\","
+          "\"size\":\"5\"}],\"asks\":[{\"price\":\"0.99\",\"size\":\"50\"}]}", now);
+    frame(e, PM_VENUE_POLYMARKET, 0, b, now);
+}
+
+/* Both feeds connected and subscribed; Kalshi's YES ask 0.40 × 50 (a NO bid of 0.60, in YES terms as
+ * subscribed), YES bid 0.01. */
+static void go_live(pm_engine *e, int64_t now) {
+    pm_feeds *f = pm_engine_feeds(e);
+    pm_feeds_connected(f, PM_VENUE_KALSHI, 0, now);
+    pm_feeds_connected(f, PM_VENUE_POLYMARKET, 0, now);
+    size_t len;
+    while (pm_feeds_next_command(f, PM_VENUE_KALSHI, 0, &len)) {}
+    while (pm_feeds_next_command(f, PM_VENUE_POLYMARKET, 0, &len)) {}
+    frame(e, PM_VENUE_KALSHI, 0, "{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":1}}", now);
+    frame(e, PM_VENUE_KALSHI, 0, "{\"type\":\"subscribed\",\"id\":2,\"msg\":{\"channel\":\"market_lifecycle_v2\",\"sid\":2}}", now);
+    frame(e, PM_VENUE_KALSHI, 0, "{\"type\":\"orderbook_snapshot\",\"sid\":1,\"seq\":1,\"msg\":{\"market_ticker\":\"" TICKER
+          "\",\"yes_dollars_fp\":[[\"0.0100\",\"5.00\"]],\"no_dollars_fp\":[[\"0.4000\",\"50.00\"]]}}", now);
+    poly_books(e, "0.40", now);
+}
+
+static pm_engine_stats stats(const pm_engine *e) {
+    pm_engine_stats st;
+    pm_engine_get_stats(e, &st);
+    return st;
+}
+
+static void test_polymarket_connection_down_closes_the_gate(void **state) {
+    (void)state;
+    pm_engine *e = new_engine(one_pair("quadratic", 1000000));
+    go_live(e, 1000);
+    pm_engine_stats st = stats(e);
+    assert_int_equal(st.opportunities, 1);
+    assert_int_equal(st.det[PM_DET_FOUND], 1);
+    assert_int_equal(st.det[PM_DET_NOT_FRESH], 3); /* scans while a Polymarket book was still empty */
+
+    /* the connection drops; a book message read before the drop still arrives and makes the
+     * books LIVE again, but nothing on a connection that is down is fresh */
+    pm_feeds_disconnected(pm_engine_feeds(e), PM_VENUE_POLYMARKET, 0, 2000);
+    poly_books(e, "0.39", 3000);
+    assert_int_equal(poly_feed_book(pm_feeds_poly(pm_engine_feeds(e)), 1)->state, PM_BOOK_LIVE);
+    st = stats(e);
+    assert_int_equal(st.opportunities, 1);
+    assert_int_equal(st.det[PM_DET_FOUND], 1);
+    assert_int_equal(st.det[PM_DET_SUPPRESSED], 0);
+    assert_int_equal(st.det[PM_DET_NOT_FRESH], 3 + 2 * 2); /* two book updates, both directions */
+
+    /* back up: tradable again on both books' updates (the NO ask still 0.39 on the first) */
+    pm_feeds_connected(pm_engine_feeds(e), PM_VENUE_POLYMARKET, 0, 4000);
+    poly_books(e, "0.38", 5000);
+    st = stats(e);
+    assert_int_equal(st.opportunities, 3);
+    assert_int_equal(st.det[PM_DET_FOUND], 3);
+    assert_int_equal(st.det[PM_DET_NOT_FRESH], 3 + 2 * 2);
+    pm_engine_free(e);
+}
+
+int main(void) {
+    pm_log_set_level(PM_LOG_ERROR);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_polymarket_connection_down_closes_the_gate),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
