@@ -244,7 +244,6 @@ static void record_opportunity(pm_engine *e, const pm_pair *pair, const pm_oppor
                                const char *reason, int64_t now, char id[PM_UUID_LEN]) {
     id[0] = '\0';
     if (!e->writer) return;
-    if (o->dir != PM_DIR_KALSHI_YES && o->dir != PM_DIR_KALSHI_NO) return; /* the table holds cross-venue trades */
     pm_record r;
     memset(&r, 0, sizeof r);
     r.kind = PM_REC_OPPORTUNITY;
@@ -253,20 +252,32 @@ static void record_opportunity(pm_engine *e, const pm_pair *pair, const pm_oppor
     snprintf(id, PM_UUID_LEN, "%s", x->id);
     x->ts_ns = now;
     snprintf(x->match_id, sizeof x->match_id, "%s", pair->id);
-    x->kalshi_outcome = o->leg[0].outcome;
-    snprintf(x->kalshi_ticker, sizeof x->kalshi_ticker, "%s", o->leg[0].market_id);
-    snprintf(x->polymarket_token_id, sizeof x->polymarket_token_id, "%s", o->leg[1].market_id);
     x->qty = o->qty;
-    x->kalshi_price = o->leg[0].limit_px;
-    x->polymarket_price = o->leg[1].limit_px;
-    x->kalshi_cost = o->leg[0].cost;
-    x->polymarket_cost = o->leg[1].cost;
-    x->kalshi_fee = o->leg[0].fee;
-    x->polymarket_fee = o->leg[1].fee;
     x->expected_profit = o->profit;
     x->annualized_bps = o->annualized_bps;
-    x->kalshi_book_age_us = o->leg[0].book_age_ns / 1000;
-    x->polymarket_book_age_us = o->leg[1].book_age_ns / 1000;
+    if (o->dir == PM_DIR_KALSHI_YES || o->dir == PM_DIR_KALSHI_NO) {
+        x->kalshi_outcome = o->leg[0].outcome;
+        snprintf(x->kalshi_ticker, sizeof x->kalshi_ticker, "%s", o->leg[0].market_id);
+        snprintf(x->polymarket_token_id, sizeof x->polymarket_token_id, "%s", o->leg[1].market_id);
+        x->kalshi_price = o->leg[0].limit_px;
+        x->polymarket_price = o->leg[1].limit_px;
+        x->kalshi_cost = o->leg[0].cost;
+        x->polymarket_cost = o->leg[1].cost;
+        x->kalshi_fee = o->leg[0].fee;
+        x->polymarket_fee = o->leg[1].fee;
+        x->kalshi_book_age_us = o->leg[0].book_age_ns / 1000;
+        x->polymarket_book_age_us = o->leg[1].book_age_ns / 1000;
+    } else { /* both legs on one venue: its columns hold them together (migration 6), named by the YES leg */
+        int kalshi = o->dir == PM_DIR_SAME_KALSHI;
+        int64_t age = o->leg[0].book_age_ns > o->leg[1].book_age_ns ? o->leg[0].book_age_ns : o->leg[1].book_age_ns;
+        x->same_venue = 1;
+        x->kalshi_outcome = PM_OUTCOME_YES;
+        snprintf(kalshi ? x->kalshi_ticker : x->polymarket_token_id, PM_REC_MARKET_MAX, "%s", o->leg[0].market_id);
+        *(kalshi ? &x->kalshi_price : &x->polymarket_price) = o->leg[0].limit_px + o->leg[1].limit_px;
+        *(kalshi ? &x->kalshi_cost : &x->polymarket_cost) = o->leg[0].cost + o->leg[1].cost;
+        *(kalshi ? &x->kalshi_fee : &x->polymarket_fee) = o->leg[0].fee + o->leg[1].fee;
+        *(kalshi ? &x->kalshi_book_age_us : &x->polymarket_book_age_us) = age / 1000;
+    }
     x->live = 0;
     snprintf(x->decision, sizeof x->decision, "%s", decision);
     snprintf(x->reason, sizeof x->reason, "%s", reason ? reason : "");

@@ -199,6 +199,47 @@ static const char m5_match_memory[] =
     "  polymarket_content_hash TEXT NOT NULL,"
     "  judged_at TEXT NOT NULL);";
 
+/* 6: same-venue opportunities ([strategy] same_venue: YES + NO bought on one venue) are stored
+ * too. direction adds 'kalshi_same' and 'polymarket_same'; such a row names only its venue's
+ * market (the other venue's id, price, cost and fee are NULL) and its venue's columns hold both
+ * legs together: price = YES limit + NO limit, cost and fee = the two legs' sums (the fills
+ * hold each leg). SQLite changes a CHECK only by rebuilding the table: the rows are copied out
+ * and back, with foreign keys (orders.opportunity_id) checked at commit. */
+static const char m6_same_venue[] =
+    "PRAGMA defer_foreign_keys = ON;"
+    "CREATE TEMP TABLE opportunities_m6 AS SELECT * FROM opportunities;"
+    "DROP TABLE opportunities;"
+    "CREATE TABLE opportunities ("
+    "  id TEXT PRIMARY KEY,"
+    "  ts_ns INTEGER NOT NULL,"
+    "  match_id TEXT NOT NULL REFERENCES market_matches(id),"
+    "  direction TEXT NOT NULL"
+    "    CHECK (direction IN ('kalshi_yes','kalshi_no','kalshi_same','polymarket_same')),"
+    "  kalshi_ticker TEXT,"                      /* NULL only for polymarket_same */
+    "  polymarket_token_id TEXT,"                /* NULL only for kalshi_same */
+    "  qty INTEGER NOT NULL,"
+    "  kalshi_price INTEGER,"
+    "  polymarket_price INTEGER,"
+    "  kalshi_cost INTEGER,"
+    "  polymarket_cost INTEGER,"
+    "  kalshi_fee INTEGER,"
+    "  polymarket_fee INTEGER,"
+    "  expected_profit INTEGER NOT NULL,"
+    "  annualized_bps INTEGER,"
+    "  kalshi_book_age_us INTEGER,"
+    "  polymarket_book_age_us INTEGER,"
+    "  mode TEXT NOT NULL CHECK (mode IN ('paper','live')),"
+    "  decision TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  CHECK ((direction = 'polymarket_same') = (kalshi_ticker IS NULL)"
+    "     AND (kalshi_ticker IS NULL) = (kalshi_price IS NULL AND kalshi_cost IS NULL AND kalshi_fee IS NULL)),"
+    "  CHECK ((direction = 'kalshi_same') = (polymarket_token_id IS NULL)"
+    "     AND (polymarket_token_id IS NULL) = (polymarket_price IS NULL AND polymarket_cost IS NULL"
+    "                                          AND polymarket_fee IS NULL)));"
+    "INSERT INTO opportunities SELECT * FROM temp.opportunities_m6;"
+    "DROP TABLE temp.opportunities_m6;"
+    "CREATE INDEX opportunities_match ON opportunities(match_id, ts_ns);";
+
 const pm_migration pm_migrations[] = {
     {1, "seed schema: markets, market_matches", m1_seed},
     {2, "market details, match polarity and review fields", m2_market_details},
@@ -206,5 +247,7 @@ const pm_migration pm_migrations[] = {
     {4, "Polymarket market details: Gamma id, protocol version, outcome names, fee schedule, order flags",
      m4_polymarket_details},
     {5, "matcher memory: LLM answer cache, content hashes each match was judged on", m5_match_memory},
+    {6, "same-venue opportunities: directions kalshi_same / polymarket_same, the other venue's columns NULL",
+     m6_same_venue},
 };
 const int pm_migration_count = (int)(sizeof pm_migrations / sizeof pm_migrations[0]);

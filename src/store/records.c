@@ -13,6 +13,12 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *s) {
     else sqlite3_bind_null(st, i);
 }
 
+/* v, or NULL when the column does not apply (a same-venue opportunity's other venue). */
+static void bind_int_if(sqlite3_stmt *st, int i, int64_t v, int applies) {
+    if (applies) sqlite3_bind_int64(st, i, v);
+    else sqlite3_bind_null(st, i);
+}
+
 static void bind_str(sqlite3_stmt *st, int i, const char *s) { sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC); }
 
 static const char *mode(int live) { return live ? "live" : "paper"; }
@@ -29,20 +35,22 @@ static sqlite3_stmt *opportunity(pm_db *db, const pm_rec_opportunity *o, pm_err 
     bind_str(st, 1, o->id);
     sqlite3_bind_int64(st, 2, o->ts_ns);
     bind_str(st, 3, o->match_id);
-    bind_str(st, 4, o->kalshi_outcome == PM_OUTCOME_YES ? "kalshi_yes" : "kalshi_no");
-    bind_str(st, 5, o->kalshi_ticker);
-    bind_str(st, 6, o->polymarket_token_id);
+    int k = !o->same_venue || o->kalshi_ticker[0], p = !o->same_venue || !o->kalshi_ticker[0];
+    bind_str(st, 4, o->same_venue ? (k ? "kalshi_same" : "polymarket_same")
+                                  : o->kalshi_outcome == PM_OUTCOME_YES ? "kalshi_yes" : "kalshi_no");
+    bind_opt(st, 5, k ? o->kalshi_ticker : "");
+    bind_opt(st, 6, p ? o->polymarket_token_id : "");
     sqlite3_bind_int64(st, 7, o->qty);
-    sqlite3_bind_int64(st, 8, o->kalshi_price);
-    sqlite3_bind_int64(st, 9, o->polymarket_price);
-    sqlite3_bind_int64(st, 10, o->kalshi_cost);
-    sqlite3_bind_int64(st, 11, o->polymarket_cost);
-    sqlite3_bind_int64(st, 12, o->kalshi_fee);
-    sqlite3_bind_int64(st, 13, o->polymarket_fee);
+    bind_int_if(st, 8, o->kalshi_price, k);
+    bind_int_if(st, 9, o->polymarket_price, p);
+    bind_int_if(st, 10, o->kalshi_cost, k);
+    bind_int_if(st, 11, o->polymarket_cost, p);
+    bind_int_if(st, 12, o->kalshi_fee, k);
+    bind_int_if(st, 13, o->polymarket_fee, p);
     sqlite3_bind_int64(st, 14, o->expected_profit);
     pm_db_bind_int_or_null(st, 15, o->annualized_bps, -1);
-    pm_db_bind_int_or_null(st, 16, o->kalshi_book_age_us, -1);
-    pm_db_bind_int_or_null(st, 17, o->polymarket_book_age_us, -1);
+    pm_db_bind_int_or_null(st, 16, k ? o->kalshi_book_age_us : -1, -1);
+    pm_db_bind_int_or_null(st, 17, p ? o->polymarket_book_age_us : -1, -1);
     bind_str(st, 18, mode(o->live));
     bind_str(st, 19, o->decision);
     bind_opt(st, 20, o->reason);

@@ -29,6 +29,8 @@ typedef struct pm_rec_opportunity {
     int64_t ts_ns;
     char match_id[PM_UUID_LEN];
     pm_outcome kalshi_outcome; /* the Kalshi outcome bought (direction) */
+    int same_venue;            /* YES + NO on one venue: the venue whose id is set (the other is ""), its
+                                * columns holding both legs together (see migration 6) */
     char kalshi_ticker[PM_REC_MARKET_MAX];
     char polymarket_token_id[PM_REC_MARKET_MAX];
     pm_qty_t qty;

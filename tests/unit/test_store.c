@@ -1,5 +1,6 @@
 /* test_store.c — the SQLite store: migrations from every earlier version, idempotent market
- * upserts, Polymarket details (migration 4), closing unseen markets, match candidates and
+ * upserts, Polymarket details (migration 4), opportunities of every direction (migration 6),
+ * closing unseen markets, match candidates and
  * reviews, and two processes writing at once without "database is locked". */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include "store/markets.h"
 #include "store/matches.h"
 #include "store/migrations.h"
+#include "store/records.h"
 #include "testutil.h"
 #include "util/clock.h"
 
@@ -87,9 +89,10 @@ static void test_migrate_from_empty(void **state) {
     int v = -1;
     pm_err err;
     assert_int_equal(pm_db_version(f->db, &v, &err), 0);
-    assert_int_equal(v, 5);
-    assert_int_equal(pm_db_latest_version(), 5);
-    assert_int_equal(pm_migration_count, 5);
+    int latest = pm_migrations[pm_migration_count - 1].version;
+    assert_int_equal(latest, pm_migration_count);
+    assert_int_equal(v, latest);
+    assert_int_equal(pm_db_latest_version(), latest);
     const char *tables[] = {"markets", "market_matches", "opportunities", "orders", "fills", "positions", "events",
                             "llm_answers", "match_basis"};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
@@ -103,8 +106,8 @@ static void test_migrate_from_empty(void **state) {
     assert_int_equal(query_int(f->db, "PRAGMA foreign_keys"), 1);
     int from, to;
     assert_int_equal(pm_db_migrate(f->db, -1, &from, &to, &err), 0);
-    assert_int_equal(from, 5);
-    assert_int_equal(to, 5);
+    assert_int_equal(from, latest);
+    assert_int_equal(to, latest);
 }
 
 /* Data written at version k survives the migrations after it, and the schema reached equals a
@@ -138,9 +141,16 @@ static void test_migrate_from_each_version(void **state) {
         if (k >= 2) /* a Polymarket market as migration 2 could store it */
             exec_sql(db, "UPDATE markets SET outcome_yes_id = '111', outcome_no_id = '222', tick_size = 1000,"
                          " fee_rate_bps = 300, neg_risk = 1 WHERE id = 'm-p'");
+        if (k >= 3) /* an opportunity and an order placed for it */
+            exec_sql(db, "INSERT INTO opportunities VALUES ('o1', 7, 'x1', 'kalshi_no', 'KXA', '111', 2000000,"
+                         " 610000, 350000, 1250000, 700000, 30000, 0, 50000, 1200, 15, 40, 'paper', 'traded', NULL);"
+                         "INSERT INTO orders (id, venue, client_order_id, opportunity_id, match_id, role, market_id,"
+                         " side, outcome, price, qty, tif, mode, status, created_ns, updated_ns) VALUES ('r1',"
+                         " 'kalshi', 'c1', 'o1', 'x1', 'first', 'KXA', 'buy', 'no', 610000, 2000000, 'fok', 'paper',"
+                         " 'filled', 8, 9)");
         assert_int_equal(pm_db_migrate(db, -1, &from, &to, &err), 0);
         assert_int_equal(from, k);
-        assert_int_equal(to, 5);
+        assert_int_equal(to, pm_db_latest_version());
         char *got = schema_of(db);
         assert_string_equal(got, fresh);
         free(got);
@@ -171,6 +181,15 @@ static void test_migrate_from_each_version(void **state) {
             free(s);
             /* Migration 5 starts with no cached answers and no basis: every match is judged anew. */
             assert_int_equal(query_int(db, "SELECT (SELECT count(*) FROM llm_answers) + (SELECT count(*) FROM match_basis)"), 0);
+            /* Migration 6 rebuilds opportunities: its rows, and the orders pointing at them, stay. */
+            s = query_text(db, "SELECT group_concat(x, ';') FROM (SELECT o.id || ' ' || direction || ' ' || kalshi_ticker"
+                               " || ' ' || polymarket_token_id || ' ' || o.qty || ' ' || kalshi_price || ' ' ||"
+                               " polymarket_cost || ' ' || expected_profit || ' ' || decision || ' ' || r.id AS x"
+                               " FROM opportunities o JOIN orders r ON r.opportunity_id = o.id)");
+            if (k >= 3) assert_string_equal(s, "o1 kalshi_no KXA 111 2000000 610000 700000 50000 traded r1");
+            else assert_null(s);
+            free(s);
+            assert_int_equal(query_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
         }
         pm_db_close(db);
     }
@@ -318,6 +337,68 @@ static int poly_grab(void *ctx, const pm_market *m) {
 
 /* Migration 4's Polymarket details round-trip, count as changes, and feed the content hash
  * only when outcome names are given (a Kalshi market's hash is what it was before). */
+/* Opportunities of every direction are stored (migration 6): a same-venue one names only its
+ * venue's market, whose columns hold both legs; the other venue's columns are NULL. */
+static void test_opportunity_directions(void **state) {
+    fixture *f = *state;
+    f->db = open_db(f, PM_DB_MIGRATE);
+    exec_sql(f->db, "INSERT INTO markets (id, platform, platform_market_id, title, status, fetched_at)"
+                    " VALUES ('a', 'kalshi', 'K', 't', 'active', 'x'), ('b', 'polymarket', 'P', 't', 'active', 'x');"
+                    "INSERT INTO market_matches (id, kalshi_market_id, polymarket_market_id, status, created_at)"
+                    " VALUES ('x1', 'a', 'b', 'approved', 'x')");
+    static const struct {
+        int same, outcome;
+        const char *ticker, *token, *want;
+    } cases[] = {
+        {0, PM_OUTCOME_YES, "KXA", "111", "kalshi_yes KXA 111 1 2 3 4 5 6 7 8"},
+        {0, PM_OUTCOME_NO, "KXA", "222", "kalshi_no KXA 222 1 2 3 4 5 6 7 8"},
+        {1, PM_OUTCOME_YES, "KXA", "", "kalshi_same KXA - 1 - 3 - 5 - 7 -"},
+        {1, PM_OUTCOME_YES, "", "111", "polymarket_same - 111 - 2 - 4 - 6 - 8"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        pm_record r;
+        memset(&r, 0, sizeof r);
+        r.kind = PM_REC_OPPORTUNITY;
+        pm_rec_opportunity *o = &r.u.opportunity;
+        snprintf(o->id, sizeof o->id, "o%zu", i);
+        snprintf(o->match_id, sizeof o->match_id, "x1");
+        o->same_venue = cases[i].same;
+        o->kalshi_outcome = (pm_outcome)cases[i].outcome;
+        snprintf(o->kalshi_ticker, sizeof o->kalshi_ticker, "%s", cases[i].ticker);
+        snprintf(o->polymarket_token_id, sizeof o->polymarket_token_id, "%s", cases[i].token);
+        o->qty = 1000000;
+        o->kalshi_price = 1, o->polymarket_price = 2, o->kalshi_cost = 3, o->polymarket_cost = 4;
+        o->kalshi_fee = 5, o->polymarket_fee = 6, o->expected_profit = 9;
+        o->kalshi_book_age_us = 7;
+        o->polymarket_book_age_us = 8;
+        o->annualized_bps = -1;
+        snprintf(o->decision, sizeof o->decision, "traded");
+        int inserted = 0;
+        pm_err err;
+        if (pm_store_write_record(f->db, &r, &inserted, &err)) fail_msg("%s: %s", cases[i].want, err.msg);
+        assert_int_equal(inserted, 1);
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT direction || ' ' || COALESCE(kalshi_ticker, '-') || ' ' ||"
+                 " COALESCE(polymarket_token_id, '-') || ' ' || COALESCE(kalshi_price, '-') || ' ' ||"
+                 " COALESCE(polymarket_price, '-') || ' ' || COALESCE(kalshi_cost, '-') || ' ' ||"
+                 " COALESCE(polymarket_cost, '-') || ' ' || COALESCE(kalshi_fee, '-') || ' ' ||"
+                 " COALESCE(polymarket_fee, '-') || ' ' || COALESCE(kalshi_book_age_us, '-') || ' ' ||"
+                 " COALESCE(polymarket_book_age_us, '-') FROM opportunities WHERE id = 'o%zu'", i);
+        char *got = query_text(f->db, sql);
+        assert_string_equal(got, cases[i].want);
+        free(got);
+    }
+    /* a cross-venue row must name both markets */
+    char *msg = NULL;
+    int rc = sqlite3_exec(pm_db_handle(f->db),
+                          "INSERT INTO opportunities (id, ts_ns, match_id, direction, kalshi_ticker, qty, kalshi_price,"
+                          " kalshi_cost, kalshi_fee, expected_profit, mode, decision) VALUES ('bad', 1, 'x1',"
+                          " 'kalshi_yes', 'KXA', 1, 1, 1, 1, 1, 'paper', 'traded')",
+                          NULL, NULL, &msg);
+    assert_int_equal(rc, SQLITE_CONSTRAINT_CHECK);
+    sqlite3_free(msg);
+}
+
 static void test_polymarket_details(void **state) {
     fixture *f = *state;
     f->db = open_db(f, PM_DB_MIGRATE);
@@ -581,6 +662,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_upsert_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_unseen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_polymarket_details, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_opportunity_directions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_candidates_and_review, setup, teardown),
         cmocka_unit_test_setup_teardown(test_two_processes, setup, teardown),
     };
