@@ -1,11 +1,13 @@
-/* test_jtok.c — the hot-path JSON tokenizer: what jsmn alone lets through (missing colons,
- * doubled or trailing commas, bad literals and numbers) is rejected; valid JSON walks right. */
+/* test_jtok.c — the hot-path JSON tokenizer: invalid JSON (missing colons, doubled or trailing
+ * commas, bad literals and numbers, raw control characters in strings, bad escapes) is
+ * rejected; valid JSON walks right, with strings scanned in 16-byte steps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,13 @@ static void test_rejects_invalid(void **state) {
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (parse(bad[i]) != -2) fail_msg("accepted: %s", bad[i]);
+    /* JSON forbids raw control characters inside strings, wherever they fall in a 16-byte step */
+    char raw[64];
+    for (int at = 0; at < 40; at++) {
+        snprintf(raw, sizeof raw, "{\"a\":\"%.*s%c%s\"}", at, "0123456789012345678901234567890123456789", at % 2 ? '\t' : '\n', "z");
+        if (parse(raw) != -2) fail_msg("accepted a control character at %d", at);
+    }
+    assert_int_equal(parse("{\"a\":\"0123456789abcdef0123456789abcdef\\t\"}"), 3); /* escaped: fine */
     assert_int_equal(parse("{\"a\":[1,2"), -3);
     assert_int_equal(parse(""), -3);
 }
