@@ -12,22 +12,22 @@ typedef struct command {
 
 static const command commands[] = {
     {"config", "check the configuration: `pmarb config check [--json]`", pm_cmd_config},
-    {"sync", "mirror a venue's open markets: `pmarb sync --venue kalshi`", pm_cmd_sync},
-    {"book", "stream a market's top of book: `pmarb book kalshi TICKER`", pm_cmd_book},
+    {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
+    {"sync", "mirror a venue's open markets: `pmarb sync --venue kalshi|polymarket [--every D]`", pm_cmd_sync},
+    {"markets", "stored markets: `pmarb markets list [--platform P] [--json]`, `markets import`", pm_cmd_markets},
+    {"match", "propose market matches for review: `pmarb match [--every D] [--evaluate LABELS.csv]`", pm_cmd_match},
+    {"review", "approve or reject proposed matches: `pmarb review`, `review export|import FILE`", pm_cmd_review},
+    {"pairs", "market matches: `pmarb pairs list [--status S] [--json]`", pm_cmd_pairs},
     {"run", "paper-trade the approved pairs on the live feeds: `pmarb run [--seconds N]`", pm_cmd_run},
     {"record", "record the approved pairs' feeds: `pmarb record --out FILE [--seconds N]`", pm_cmd_record},
     {"replay", "replay a recording through the engine: `pmarb replay FILE`", pm_cmd_replay},
+    {"book", "stream a market's top of book: `pmarb book kalshi TICKER`, `book polymarket TOKEN`", pm_cmd_book},
+    {"fees", "a venue's fee for one order: `pmarb fees kalshi|polymarket --price P …`", pm_cmd_fees},
+    {"sim", "both venues simulated on loopback: `pmarb sim [--seed N]`", pm_cmd_sim},
     {"bench", "time the hot path against a DOM parser: `pmarb bench [--messages N] [--pairs P] [--json]`", pm_cmd_bench},
-    {"sim", "venue simulator on loopback: `pmarb sim [--kalshi-port N] [--seed N]`", pm_cmd_sim},
-    {"db", "database maintenance: `pmarb db migrate`", pm_cmd_db},
-    {"markets", "stored markets: `pmarb markets list [--platform P] [--status S] [--json]`", pm_cmd_markets},
-    {"pairs", "market matches: `pmarb pairs list [--status S] [--json]`", pm_cmd_pairs},
     {"bench-match", "time candidate generation: `pmarb bench-match [--kalshi N] [--polymarket M] [--json]`", pm_cmd_bench_match},
-    {"match", "propose market matches for review: `pmarb match [--every DURATION] [--evaluate LABELS.csv] [--json]`", pm_cmd_match},
-    {"review", "approve or reject proposed matches: `pmarb review`, `review export|import FILE`", pm_cmd_review},
-    {"polymarket", "Polymarket aids: `pmarb polymarket sign-order …`, `api-key derive`, `bench-sign`", pm_cmd_polymarket},
-    {"kalshi", "Kalshi aids: `pmarb kalshi sign --method M --path P`, `pmarb kalshi bench-auth`", pm_cmd_kalshi},
-    {"fees", "a venue's fee for one order: `pmarb fees kalshi --price P --count C [--json]`", pm_cmd_fees},
+    {"kalshi", "Kalshi aids: `pmarb kalshi sign`, `bench-auth`, `bench-feed`", pm_cmd_kalshi},
+    {"polymarket", "Polymarket aids: `pmarb polymarket sign-order`, `api-key`, `bench-sign`, `bench-feed`", pm_cmd_polymarket},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -42,7 +42,7 @@ static void usage(FILE *f) {
             "  -h, --help         this help; `pmarb <command> --help` for a command's\n\n"
             "commands:\n",
             PMARB_VERSION);
-    for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nSecrets come only from the environment; see README.md.\n");
 }
 
