@@ -31,6 +31,7 @@ struct pm_engine {
     pm_qty_t venue_qty[PM_VENUE_COUNT], total_qty;
     pm_usd_t venue_cost[PM_VENUE_COUNT], total_cost;
     uint64_t seq;              /* paper fill numbers */
+    int fee_unknown_logged;    /* a fee update left a pair's fees unknown: said once */
     pm_engine_stats st;
 };
 
@@ -389,9 +390,10 @@ static void on_market(pm_engine *e, const pm_event *ev) {
     e->st.pairs_closed += closed;
 }
 
-/* A Kalshi event's fee schedule changed: its markets (tickers "EVENT-…") are priced with the new
- * one; a cleared override leaves the series' schedule, which the engine does not know, so those
- * pairs stop trading until the pairs are reloaded (SIGHUP after a sync). */
+/* A Kalshi event's fee override changed: its markets (tickers "EVENT-…") are priced with the
+ * new one. What the update leaves unset (a type or multiplier cleared: "", −1) falls back to the
+ * schedule the pair cache holds for the market (the series' as the last sync found it); where
+ * the cache holds none either, the pair's fees are unknown and it does not trade (logged once). */
 static void on_fee(pm_engine *e, const pm_event *ev) {
     e->st.fee_events++;
     if (ev->venue != PM_VENUE_KALSHI || !ev->id.n) return;
@@ -404,7 +406,16 @@ static void on_fee(pm_engine *e, const pm_event *ev) {
         const pm_pair *p = pm_pair_cache_at(c, i);
         if (strncmp(p->kalshi.ticker, ev->id.p, ev->id.n) || p->kalshi.ticker[ev->id.n] != '-') continue;
         pair_state *s = &e->ps[i];
-        s->fees_ok = type[0] && !pm_fee_kalshi_parse(type, ev->fee_multiplier, e->cfg->kalshi.flat_fee, &s->kfee, NULL);
+        const char *t = type[0] ? type : p->kalshi.fee_type;
+        int64_t mult = ev->fee_multiplier >= 0 ? ev->fee_multiplier : p->kalshi.fee_multiplier;
+        pm_err err;
+        s->fees_ok = !pm_fee_kalshi_parse(t, mult, e->cfg->kalshi.flat_fee, &s->kfee, &err);
+        if (!s->fees_ok && !e->fee_unknown_logged) {
+            e->fee_unknown_logged = 1;
+            pm_warn("engine", "pair not tradable: its event's fee update leaves the Kalshi fee schedule unknown",
+                    PM_KV_S("pair", p->id), PM_KV_S("ticker", p->kalshi.ticker), PM_KV_S("reason", err.msg),
+                    PM_KV_S("note", "logged once; a sync and SIGHUP reload the series' schedule"));
+        }
         for (int d = 0; d < PM_DIR_COUNT; d++) s->memo[d].sig = 0;
     }
 }

@@ -126,10 +126,55 @@ static void test_polymarket_connection_down_closes_the_gate(void **state) {
     pm_engine_free(e);
 }
 
+/* An event_fee_update for the pair's event on the lifecycle subscription (sid 2). */
+static void fee_update(pm_engine *e, int seq, const char *type, const char *mult, int64_t now) {
+    char b[320];
+    snprintf(b, sizeof b, "{\"type\":\"event_fee_update\",\"sid\":2,\"seq\":%d,\"msg\":{\"event_ticker\":"
+             "\"KXTEST-26DEC\",\"fee_type_override\":%s,\"fee_multiplier_override\":%s}}", seq, type, mult);
+    frame(e, PM_VENUE_KALSHI, 0, b, now);
+}
+
+static void test_cleared_fee_override_falls_back_to_the_cache(void **state) {
+    (void)state;
+    pm_engine *e = new_engine(one_pair("quadratic", 1000000));
+    go_live(e, 1000);
+    assert_int_equal(stats(e).opportunities, 1);
+    fee_update(e, 1, "\"quadratic\"", "0.5", 2000);
+    poly_books(e, "0.39", 3000); /* both books' updates price anew */
+    assert_int_equal(stats(e).opportunities, 3);
+    /* cleared: the cache's quadratic × 1.0 again, still tradable */
+    fee_update(e, 2, "null", "null", 4000);
+    poly_books(e, "0.38", 5000);
+    pm_engine_stats st = stats(e);
+    assert_int_equal(st.fee_events, 2);
+    assert_int_equal(st.opportunities, 5);
+    assert_int_equal(st.det[PM_DET_FOUND], 5);
+    pm_engine_free(e);
+}
+
+static void test_cleared_fee_override_without_a_cached_schedule_stops_the_pair(void **state) {
+    (void)state;
+    pm_engine *e = new_engine(one_pair("", -1));
+    go_live(e, 1000);
+    assert_int_equal(stats(e).opportunities, 0); /* fees unknown from the start */
+    fee_update(e, 1, "\"quadratic\"", "1", 2000);
+    poly_books(e, "0.39", 3000);
+    assert_int_equal(stats(e).opportunities, 2);
+    fee_update(e, 2, "null", "null", 4000);
+    poly_books(e, "0.38", 5000);
+    pm_engine_stats st = stats(e);
+    assert_int_equal(st.fee_events, 2);
+    assert_int_equal(st.opportunities, 2);
+    assert_int_equal(st.det[PM_DET_FOUND], 2);
+    pm_engine_free(e);
+}
+
 int main(void) {
     pm_log_set_level(PM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_polymarket_connection_down_closes_the_gate),
+        cmocka_unit_test(test_cleared_fee_override_falls_back_to_the_cache),
+        cmocka_unit_test(test_cleared_fee_override_without_a_cached_schedule_stops_the_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
