@@ -1,7 +1,7 @@
 /* test_store.c — the SQLite store: migrations from every earlier version, idempotent market
  * upserts, Polymarket details (migration 4), opportunities of every direction (migration 6),
- * closing unseen markets, match candidates and
- * reviews, and two processes writing at once without "database is locked". */
+ * closing unseen markets, match candidates and reviews, and two processes writing at once
+ * without "database is locked". */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
