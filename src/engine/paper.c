@@ -16,14 +16,26 @@ typedef struct taken_side {
     taken_level lv[PM_BOOK_DEPTH];
 } taken_side;
 
-typedef struct book_state {
+/* What paper fills took from one book: only books a paper fill touched have one. */
+typedef struct taken_book {
     taken_side side[2]; /* PM_BID, PM_ASK */
+} taken_book;
+
+#define NO_MIRROR UINT32_MAX
+/* Mirrors preallocated up front; the pool doubles only when a fill first touches a book
+ * beyond them. */
+#define MIRRORS_INITIAL 64
+
+typedef struct book_state {
     pm_paper_position pos[2];
+    uint32_t mirror; /* index into mirrors, or NO_MIRROR while no fill touched the book */
 } book_state;
 
 struct pm_paper {
     size_t nbooks;
     book_state *b;
+    taken_book *mirrors;
+    uint32_t nmirrors, capmirrors;
     pm_paper_totals t;
 };
 
@@ -31,23 +43,49 @@ pm_paper *pm_paper_new(size_t nbooks) {
     pm_paper *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->nbooks = nbooks;
-    if (!(p->b = calloc(nbooks ? nbooks : 1, sizeof *p->b))) {
-        free(p);
+    p->capmirrors = nbooks < MIRRORS_INITIAL ? (nbooks ? (uint32_t)nbooks : 1) : MIRRORS_INITIAL;
+    p->b = calloc(nbooks ? nbooks : 1, sizeof *p->b);
+    p->mirrors = calloc(p->capmirrors, sizeof *p->mirrors);
+    if (!p->b || !p->mirrors || nbooks >= NO_MIRROR) {
+        pm_paper_free(p);
         return NULL;
     }
+    for (size_t i = 0; i < nbooks; i++) p->b[i].mirror = NO_MIRROR;
     return p;
 }
 
 void pm_paper_free(pm_paper *p) {
     if (!p) return;
+    free(p->mirrors);
     free(p->b);
     free(p);
 }
 
 void pm_paper_book_reset(pm_paper *p, size_t book) {
-    if (book >= p->nbooks) return;
-    p->b[book].side[PM_BID].n = 0;
-    p->b[book].side[PM_ASK].n = 0;
+    if (book >= p->nbooks || p->b[book].mirror == NO_MIRROR) return;
+    taken_book *m = &p->mirrors[p->b[book].mirror];
+    m->side[PM_BID].n = 0;
+    m->side[PM_ASK].n = 0;
+}
+
+/* The book's mirror, NULL while no fill touched it. */
+static taken_book *mirror_of(pm_paper *p, size_t book) {
+    return p->b[book].mirror == NO_MIRROR ? NULL : &p->mirrors[p->b[book].mirror];
+}
+
+/* Gives the book a mirror (nothing taken yet); -1 when out of memory. */
+static int mirror_attach(pm_paper *p, size_t book) {
+    if (p->b[book].mirror != NO_MIRROR) return 0;
+    if (p->nmirrors == p->capmirrors) {
+        uint32_t cap = p->capmirrors * 2 < p->nbooks ? p->capmirrors * 2 : (uint32_t)p->nbooks;
+        taken_book *m = realloc(p->mirrors, (size_t)cap * sizeof *m);
+        if (!m) return -1;
+        p->mirrors = m;
+        p->capmirrors = cap;
+    }
+    memset(&p->mirrors[p->nmirrors], 0, sizeof p->mirrors[p->nmirrors]);
+    p->b[book].mirror = p->nmirrors++;
+    return 0;
 }
 
 /* What paper fills took from the level (px, qty): only while the level still shows the
@@ -59,7 +97,7 @@ static taken_level *taken_at(taken_side *t, pm_px_t px) {
 }
 
 static pm_qty_t still_taken(taken_side *t, const pm_level *lv) {
-    const taken_level *x = taken_at(t, lv->px);
+    const taken_level *x = t ? taken_at(t, lv->px) : NULL;
     return x && x->seen == lv->qty ? x->taken : 0;
 }
 
@@ -71,12 +109,13 @@ static void take(taken_side *t, const pm_level *lv, pm_qty_t qty) {
 }
 
 /* Walks the side the leg buys from (asks, or bids at 1 − price when mirrored) up to the leg's
- * limit: the quantity still there after what paper fills took; with apply, takes qty. A new
- * book epoch (a snapshot) forgets everything taken before it. */
-static pm_qty_t walk(book_state *bs, const pm_det_leg *leg, pm_px_t limit, pm_qty_t qty, int apply) {
+ * limit: the quantity still there after what paper fills took (m, NULL when none took from
+ * the book); with apply (m required), takes qty. A new book epoch (a snapshot) forgets
+ * everything taken before it. */
+static pm_qty_t walk(taken_book *m, const pm_det_leg *leg, pm_px_t limit, pm_qty_t qty, int apply) {
     const pm_book_side *s = leg->mirrored ? &leg->book->bid : &leg->book->ask;
-    taken_side *t = &bs->side[leg->mirrored ? PM_BID : PM_ASK];
-    if (t->epoch != leg->book->epoch) {
+    taken_side *t = m ? &m->side[leg->mirrored ? PM_BID : PM_ASK] : NULL;
+    if (t && t->epoch != leg->book->epoch) {
         t->n = 0;
         t->epoch = leg->book->epoch;
     }
@@ -101,14 +140,19 @@ int pm_paper_fill(pm_paper *p, const pm_opportunity *o, const pm_det_leg legs[2]
         return -1;
     }
     for (int i = 0; i < 2; i++)
-        if (walk(&p->b[book[i]], &legs[i], o->leg[i].limit_px, o->leg[i].qty, 0) < o->leg[i].qty) {
+        if (walk(mirror_of(p, book[i]), &legs[i], o->leg[i].limit_px, o->leg[i].qty, 0) < o->leg[i].qty) {
             *reason = "depth already taken by an earlier paper fill on this book";
             p->t.refused++;
             return -1;
         }
+    if (mirror_attach(p, book[0]) || mirror_attach(p, book[1])) {
+        *reason = "out of memory for paper trading";
+        p->t.refused++;
+        return -1;
+    }
     for (int i = 0; i < 2; i++) {
         book_state *bs = &p->b[book[i]];
-        walk(bs, &legs[i], o->leg[i].limit_px, o->leg[i].qty, 1);
+        walk(mirror_of(p, book[i]), &legs[i], o->leg[i].limit_px, o->leg[i].qty, 1);
         pm_paper_position *pos = &bs->pos[o->leg[i].outcome];
         pos->qty += o->leg[i].held;
         pos->cost += o->leg[i].cost;

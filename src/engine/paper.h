@@ -13,7 +13,9 @@
  *
  * Positions are kept per book and outcome (contracts held after fees, money paid with fees).
  * Books are numbered by the caller: Kalshi books 0..nk-1, Polymarket token books after them.
- * Everything is preallocated; fills allocate nothing and take no locks. */
+ * What fills took is mirrored only for books a fill touched (a mirror is ~3 KB: most books are
+ * never traded); a small pool of mirrors is preallocated and doubles only when a fill first
+ * touches a book beyond it, so book events never allocate and fills rarely do. No locks. */
 #ifndef PM_ENGINE_PAPER_H
 #define PM_ENGINE_PAPER_H
 
