@@ -399,7 +399,7 @@ static void on_fee(pm_engine *e, const pm_event *ev) {
     if (ev->venue != PM_VENUE_KALSHI || !ev->id.n) return;
     char type[64];
     if (ev->fee_type.n >= sizeof type) return;
-    memcpy(type, ev->fee_type.p, ev->fee_type.n);
+    if (ev->fee_type.n) memcpy(type, ev->fee_type.p, ev->fee_type.n);
     type[ev->fee_type.n] = '\0';
     const pm_pair_cache *c = e->slot.current;
     for (size_t i = 0; i < e->nps; i++) {
