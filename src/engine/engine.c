@@ -17,6 +17,13 @@ typedef struct pair_state {
     pm_usd_t cost;
 } pair_state;
 
+/* The pair cache's legs for one feed market, looked up once: a book event names its market by
+ * feed index, so the hot path needs no hashing of ticker or token id. */
+typedef struct route {
+    const pm_pair_leg *legs;
+    size_t n;
+} route;
+
 struct pm_engine {
     const pm_config *cfg;
     pm_writer *writer;
@@ -26,6 +33,7 @@ struct pm_engine {
     size_t nk, npoly;          /* Kalshi feed books; Polymarket feed capacity */
     pair_state *ps;
     size_t nps;
+    route *routes;             /* Kalshi feed books 0..nk-1, then Polymarket feed slots */
     pm_det_params params;
     int64_t offset;
     pm_qty_t venue_qty[PM_VENUE_COUNT], total_qty;
@@ -56,6 +64,30 @@ static void prepare(pm_engine *e, const pm_pair *p, pair_state *s) {
                 PM_KV_S("ticker", p->kalshi.ticker));
 }
 
+/* Routes from the current cache: the legs of every feed market a pair uses, as the cache's
+ * lookups give them. Redone whenever those lookups change (pairs adopted, a market closed). */
+static void build_routes(pm_engine *e) {
+    const pm_pair_cache *c = e->slot.current;
+    memset(e->routes, 0, (e->nk + e->npoly) * sizeof *e->routes);
+    for (size_t i = 0; i < e->nps; i++) {
+        const pm_pair *p = pm_pair_cache_at(c, i);
+        const pair_state *s = &e->ps[i];
+        route *r;
+        if (s->kidx >= 0 && (size_t)s->kidx < e->nk) {
+            r = &e->routes[s->kidx];
+            r->legs = pm_pair_cache_by_kalshi(c, p->kalshi.ticker, strlen(p->kalshi.ticker), &r->n);
+        }
+        if (s->pyidx >= 0 && (size_t)s->pyidx < e->npoly) {
+            r = &e->routes[e->nk + (size_t)s->pyidx];
+            r->legs = pm_pair_cache_by_token(c, p->polymarket.token_yes, strlen(p->polymarket.token_yes), &r->n);
+        }
+        if (s->pnidx >= 0 && (size_t)s->pnidx < e->npoly) {
+            r = &e->routes[e->nk + (size_t)s->pnidx];
+            r->legs = pm_pair_cache_by_token(c, p->polymarket.token_no, strlen(p->polymarket.token_no), &r->n);
+        }
+    }
+}
+
 static int build_states(pm_engine *e, const pair_state *old, size_t nold) {
     const pm_pair_cache *c = e->slot.current;
     size_t n = pm_pair_cache_count(c);
@@ -73,6 +105,7 @@ static int build_states(pm_engine *e, const pair_state *old, size_t nold) {
     free(e->ps);
     e->ps = ps;
     e->nps = n;
+    build_routes(e);
     return 0;
 }
 
@@ -132,7 +165,9 @@ int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer,
     if (!rc) {
         e->nk = kalshi_feed_count(pm_feeds_kalshi(e->feeds));
         e->npoly = poly_feed_capacity(pm_feeds_poly(e->feeds));
-        if (!(e->paper = pm_paper_new(e->nk + e->npoly)) || build_states(e, NULL, 0)) rc = pm_err_set(err, "out of memory");
+        if (!(e->paper = pm_paper_new(e->nk + e->npoly)) || !(e->routes = calloc(e->nk + e->npoly + 1, sizeof *e->routes)) ||
+            build_states(e, NULL, 0))
+            rc = pm_err_set(err, "out of memory");
     }
     if (rc) {
         pm_engine_free(e);
@@ -148,6 +183,7 @@ void pm_engine_free(pm_engine *e) {
     pm_paper_free(e->paper);
     pm_pair_slot_destroy(&e->slot);
     free(e->ps);
+    free(e->routes);
     free(e);
 }
 
@@ -189,6 +225,7 @@ int pm_engine_adopt(pm_engine *e) {
         pm_warn("engine", "out of memory adopting reloaded pairs", PM_KV_I("pairs", pm_pair_cache_count(c)));
         e->ps = old;
         e->nps = 0;
+        build_routes(e);
         return 1;
     }
     free(old);
@@ -365,9 +402,15 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
 static void on_book(pm_engine *e, const pm_event *ev) {
     e->st.books++;
     const pm_pair_cache *c = e->slot.current;
-    size_t n;
-    const pm_pair_leg *legs = ev->venue == PM_VENUE_KALSHI ? pm_pair_cache_by_kalshi(c, ev->id.p, ev->id.n, &n)
-                                                           : pm_pair_cache_by_token(c, ev->id.p, ev->id.n, &n);
+    size_t n, cap = ev->venue == PM_VENUE_KALSHI ? e->nk : e->npoly;
+    const pm_pair_leg *legs;
+    if (ev->market >= 0 && (size_t)ev->market < cap) {
+        const route *r = &e->routes[(ev->venue == PM_VENUE_KALSHI ? 0 : e->nk) + (size_t)ev->market];
+        legs = r->legs;
+        n = r->n;
+    } else
+        legs = ev->venue == PM_VENUE_KALSHI ? pm_pair_cache_by_kalshi(c, ev->id.p, ev->id.n, &n)
+                                            : pm_pair_cache_by_token(c, ev->id.p, ev->id.n, &n);
     for (size_t i = 0; i < n; i++)
         if (legs[i].pair->index < e->nps) scan(e, legs[i].pair, ev->recv_ns);
 }
@@ -388,6 +431,7 @@ static void on_market(pm_engine *e, const pm_event *ev) {
                    : pm_pair_cache_close_market(c, PM_VENUE_POLYMARKET, ev->id.p, ev->id.n);
     }
     e->st.pairs_closed += closed;
+    if (closed) build_routes(e);
 }
 
 /* A Kalshi event's fee override changed: its markets (tickers "EVENT-…") are priced with the
