@@ -253,6 +253,64 @@ static void test_yes_price_form_and_lifecycle(void **state) {
     assert_string_equal(err.msg, "bad Kalshi ticker 'BAD\"T'");
 }
 
+#define NEWT "KXNEWT-26DEC-T1"
+
+/* Tickers added on a live connection are subscribed at once on a subscription of their own, their
+ * books EMPTY until its snapshot; the others keep their books and indexes. Added while down, they
+ * are subscribed at the next connect with the rest. */
+static void test_add_tickers(void **state) {
+    (void)state;
+    connect_and_subscribe();
+    demo(0);
+    frame("{\"type\":\"subscribed\",\"id\":2,\"msg\":{\"channel\":\"market_lifecycle_v2\",\"sid\":2}}");
+    demo(1);
+    assert_true(kalshi_feed_ready(feed));
+    pm_err err;
+    const char *add[] = {NEWT, GOLD, NEWT};
+    assert_int_equal(kalshi_feed_add(feed, add, 3, &err), 0);
+    assert_int_equal(kalshi_feed_count(feed), 3);
+    assert_int_equal(kalshi_feed_index(feed, GOLD, strlen(GOLD)), 0);
+    assert_int_equal(kalshi_feed_index(feed, NEWT, strlen(NEWT)), 2);
+    assert_string_equal(kalshi_feed_ticker(feed, 2), NEWT);
+    assert_int_equal(gold()->state, PM_BOOK_LIVE);
+    assert_int_equal(kalshi_feed_book(feed, 2)->state, PM_BOOK_EMPTY);
+    assert_false(kalshi_feed_ready(feed));
+    expect_cmd("{\"id\":3,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\""
+               NEWT "\"],\"use_yes_price\":false}}");
+    expect_cmd(NULL);
+    assert_int_equal(frame("{\"type\":\"subscribed\",\"id\":3,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":3}}"),
+                     KALSHI_FEED_NONE);
+    assert_true(kalshi_feed_ready(feed));
+    assert_int_equal(frame("{\"type\":\"orderbook_snapshot\",\"sid\":3,\"seq\":1,\"msg\":{\"market_ticker\":\"" NEWT
+                           "\",\"yes_dollars_fp\":[[\"0.4200\",\"7.00\"]]}}"),
+                     KALSHI_FEED_BOOK);
+    assert_int_equal(kalshi_feed_book(feed, 2)->state, PM_BOOK_LIVE);
+    assert_int_equal(pm_book_best(&kalshi_feed_book(feed, 2)->bid)->px, 420000);
+    assert_int_equal(gold()->state, PM_BOOK_LIVE);
+
+    /* a bad ticker adds nothing */
+    const char *bad[] = {"KXOTHER-1", "has space"};
+    assert_int_equal(kalshi_feed_add(feed, bad, 2, &err), -1);
+    assert_non_null(strstr(err.msg, "bad Kalshi ticker"));
+    assert_int_equal(kalshi_feed_count(feed), 3);
+
+    /* added while disconnected: subscribed with the others at the next connect */
+    kalshi_feed_disconnected(feed);
+    const char *later[] = {"KXOTHER-1"};
+    assert_int_equal(kalshi_feed_add(feed, later, 1, &err), 0);
+    expect_cmd(NULL);
+    kalshi_feed_connected(feed, 0);
+    expect_cmd("{\"id\":4,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\""
+               GOLD "\",\"" GOLD2 "\"],\"use_yes_price\":false}}");
+    expect_cmd("{\"id\":5,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}");
+    expect_cmd("{\"id\":6,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\""
+               NEWT "\"],\"use_yes_price\":false}}");
+    expect_cmd("{\"id\":7,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\""
+               "KXOTHER-1\"],\"use_yes_price\":false}}");
+    expect_cmd(NULL);
+    assert_int_equal(kalshi_feed_book(feed, 3)->state, PM_BOOK_EMPTY);
+}
+
 int main(void) {
     pm_log_set_level(PM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
@@ -261,6 +319,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_inconsistent_delta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_malformed_and_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_tickers, setup, teardown),
         cmocka_unit_test(test_yes_price_form_and_lifecycle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,6 +37,7 @@ struct kalshi_feed {
     sub *subs;
     int nsubs;
     int use_yes_price;
+    int connected;        /* between kalshi_feed_connected and kalshi_feed_disconnected */
     int64_t next_id;
     cmd *queue;           /* pending commands (ring) */
     int qcap, qhead, qlen;
@@ -45,6 +46,12 @@ struct kalshi_feed {
     kalshi_msg msg;
     kalshi_feed_stats stats;
 };
+
+static int valid_ticker(const char *t, pm_err *err) {
+    size_t len = strlen(t);
+    if (len == 0 || len > 128 || strpbrk(t, "\"\\ ")) return pm_err_set(err, "bad Kalshi ticker '%.64s'", t);
+    return 0;
+}
 
 kalshi_feed *kalshi_feed_new(const char *const *tickers, size_t n, int use_yes_price, pm_err *err) {
     kalshi_feed *f = calloc(1, sizeof *f);
@@ -67,8 +74,7 @@ kalshi_feed *kalshi_feed_new(const char *const *tickers, size_t n, int use_yes_p
         goto oom;
     for (size_t i = 0; i < n; i++) {
         size_t len = strlen(tickers[i]);
-        if (len == 0 || len > 128 || strpbrk(tickers[i], "\"\\ ")) {
-            pm_err_set(err, "bad Kalshi ticker '%.64s'", tickers[i]);
+        if (valid_ticker(tickers[i], err)) {
             kalshi_feed_free(f);
             return NULL;
         }
@@ -128,6 +134,7 @@ static void subscribe(kalshi_feed *f, int s) {
 }
 
 void kalshi_feed_connected(kalshi_feed *f, int with_user_channels) {
+    f->connected = 1;
     f->qlen = 0;
     for (int s = 0; s < f->nsubs; s++) {
         sub_kind k = f->subs[s].kind;
@@ -136,11 +143,87 @@ void kalshi_feed_connected(kalshi_feed *f, int with_user_channels) {
     }
 }
 
+int kalshi_feed_add(kalshi_feed *f, const char *const *tickers, size_t n, pm_err *err) {
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (valid_ticker(tickers[i], err)) return -1;
+        int dup = pm_strmap_get(&f->index, tickers[i], strlen(tickers[i])) >= 0;
+        for (size_t j = 0; j < i && !dup; j++) dup = !strcmp(tickers[i], tickers[j]);
+        k += !dup;
+    }
+    if (!k) return 0;
+    size_t total = f->n + k;
+    int nnew = (int)((k + KALSHI_FEED_TICKERS_PER_SUB - 1) / KALSHI_FEED_TICKERS_PER_SUB), nsubs = f->nsubs + nnew;
+    int qcap = 2 * nsubs + 4;
+    pm_strmap index;
+    cmd *queue = calloc((size_t)qcap, sizeof *queue);
+    if (!queue || pm_strmap_init(&index, total)) {
+        free(queue);
+        return pm_err_set(err, "out of memory for the Kalshi feed");
+    }
+    /* grown arrays only gain room: on failure the feed is unchanged but for their capacity */
+    char **t = realloc(f->tickers, total * sizeof *t);
+    if (t) f->tickers = t;
+    pm_book *b = t ? realloc(f->books, total * sizeof *b) : NULL;
+    if (b) f->books = b;
+    int *so = b ? realloc(f->sub_of, total * sizeof *so) : NULL;
+    if (so) f->sub_of = so;
+    sub *sb = so ? realloc(f->subs, (size_t)nsubs * sizeof *sb) : NULL;
+    if (sb) f->subs = sb;
+    if (!sb) {
+        free(queue);
+        pm_strmap_free(&index);
+        return pm_err_set(err, "out of memory for the Kalshi feed");
+    }
+    size_t at = f->n;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(tickers[i]);
+        if (pm_strmap_get(&f->index, tickers[i], len) >= 0) continue;
+        int dup = 0;
+        for (size_t j = f->n; j < at && !dup; j++) dup = !strcmp(tickers[i], f->tickers[j]);
+        if (dup) continue;
+        char *copy = strdup(tickers[i]);
+        if (!copy) {
+            for (size_t j = f->n; j < at; j++) free(f->tickers[j]), f->tickers[j] = NULL;
+            free(queue);
+            pm_strmap_free(&index);
+            return pm_err_set(err, "out of memory for the Kalshi feed");
+        }
+        f->tickers[at] = copy;
+        pm_book_init(&f->books[at]);
+        f->sub_of[at] = f->nsubs + (int)((at - f->n) / KALSHI_FEED_TICKERS_PER_SUB);
+        at++;
+    }
+    for (size_t i = 0; i < total; i++) pm_strmap_put(&index, f->tickers[i], strlen(f->tickers[i]), (uint32_t)i);
+    pm_strmap_free(&f->index);
+    f->index = index;
+    for (int q = 0; q < f->qlen; q++) queue[q] = f->queue[(f->qhead + q) % f->qcap];
+    free(f->queue);
+    f->queue = queue;
+    f->qcap = qcap;
+    f->qhead = 0;
+    for (int s = f->nsubs; s < nsubs; s++) {
+        sub *x = &f->subs[s];
+        memset(x, 0, sizeof *x);
+        x->kind = SUB_BOOK;
+        x->first = f->n + (size_t)(s - f->nsubs) * KALSHI_FEED_TICKERS_PER_SUB;
+        x->count = total - x->first < KALSHI_FEED_TICKERS_PER_SUB ? total - x->first : KALSHI_FEED_TICKERS_PER_SUB;
+        x->sid = -1;
+    }
+    int first = f->nsubs;
+    f->nsubs = nsubs;
+    f->n = total;
+    if (f->connected)
+        for (int s = first; s < nsubs; s++) subscribe(f, s);
+    return 0;
+}
+
 static void stale_books(kalshi_feed *f, const sub *x) {
     for (size_t i = x->first; i < x->first + x->count; i++) pm_book_invalidate(&f->books[i]);
 }
 
 void kalshi_feed_disconnected(kalshi_feed *f) {
+    f->connected = 0;
     f->qlen = 0;
     for (int s = 0; s < f->nsubs; s++) {
         f->subs[s].sid = -1;

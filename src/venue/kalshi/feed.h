@@ -48,6 +48,13 @@ typedef struct kalshi_feed_result {
 kalshi_feed *kalshi_feed_new(const char *const *tickers, size_t n, int use_yes_price, pm_err *err);
 void kalshi_feed_free(kalshi_feed *f);
 
+/* Adds tickers (copied; those already held are skipped) at any time, on new orderbook_delta
+ * subscriptions: subscribed at once on a live connection, else at the next connect. Their books
+ * are EMPTY until their snapshots. Existing markets keep their indexes; book pointers taken
+ * before the call are invalid after it. Not for the hot path (it allocates). 0, or -1 with err
+ * (a bad ticker, out of memory: then nothing is added). */
+int kalshi_feed_add(kalshi_feed *f, const char *const *tickers, size_t n, pm_err *err);
+
 /* The connection opened: queue the subscriptions (orderbook_delta per chunk of tickers,
  * market_lifecycle_v2, and — when with_user_channels — fill and user_orders). */
 void kalshi_feed_connected(kalshi_feed *f, int with_user_channels);
