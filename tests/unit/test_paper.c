@@ -1,7 +1,7 @@
 /* test_paper.c — paper fills: both legs fill-or-kill at the detector's size and limits
  * against the books as they stand, the same resting quantity never bought twice while its level
  * shows it (a requoted level or a new snapshot is new liquidity), Kalshi NO legs walking YES
- * bids at 1 − price, positions and totals in fixed point. */
+ * bids at 1 − price, positions and totals in fixed point, each of many books remembered apart. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -136,6 +136,36 @@ static void test_kalshi_no_walks_bids(void **state) {
     pm_paper_free(p);
 }
 
+/* Fills on many books, each its first: every book gets its own record of what was taken (the
+ * mirrors outgrow their first allocation), and each keeps it afterwards. */
+static void test_many_books_each_remembered(void **state) {
+    (void)state;
+    books b;
+    make_books(&b);
+    enum { NBOOKS = 300 };
+    pm_paper *p = pm_paper_new(NBOOKS);
+    pm_det_leg legs[2];
+    legs_of(&b, PM_OUTCOME_YES, legs);
+    pm_opportunity o = opp(PM_OUTCOME_YES, C(41), Q(25), C(55), 25200000);
+    const char *why;
+    for (size_t i = 0; i < NBOOKS; i += 2) {
+        const size_t pair[2] = {i, i + 1};
+        assert_int_equal(pm_paper_fill(p, &o, legs, pair, &why), 0);
+    }
+    for (size_t i = 0; i < NBOOKS; i += 2) {
+        const size_t pair[2] = {i, i + 1};
+        assert_int_equal(pm_paper_fill(p, &o, legs, pair, &why), -1);
+        assert_string_equal(why, "depth already taken by an earlier paper fill on this book");
+        assert_int_equal(pm_paper_position_of(p, i, PM_OUTCOME_YES)->qty, Q(25));
+        assert_int_equal(pm_paper_position_of(p, i + 1, PM_OUTCOME_NO)->qty, Q(25));
+    }
+    pm_paper_totals t;
+    pm_paper_get_totals(p, &t);
+    assert_int_equal(t.fills, NBOOKS / 2);
+    assert_int_equal(t.refused, NBOOKS / 2);
+    pm_paper_free(p);
+}
+
 static void test_unknown_book_refused(void **state) {
     (void)state;
     books b;
@@ -156,6 +186,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fill_then_no_double_count),
         cmocka_unit_test(test_kalshi_no_walks_bids),
+        cmocka_unit_test(test_many_books_each_remembered),
         cmocka_unit_test(test_unknown_book_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
