@@ -30,7 +30,7 @@ struct pm_engine {
     pm_pair_slot slot;
     pm_feeds *feeds;
     pm_paper *paper;
-    size_t nk, npoly;          /* Kalshi feed books; Polymarket feed capacity */
+    size_t nk, npoly;          /* Kalshi book slots (the feed's books and room for reloads); Polymarket feed capacity */
     pair_state *ps;
     size_t nps;
     route *routes;             /* Kalshi feed books 0..nk-1, then Polymarket feed slots */
@@ -60,7 +60,7 @@ static void prepare(pm_engine *e, const pm_pair *p, pair_state *s) {
                 PM_KV_S("ticker", p->kalshi.ticker), PM_KV_S("reason", err.msg));
     s->pfee = pm_fee_poly_bps(p->polymarket.fee_rate_bps);
     if (s->kidx < 0)
-        pm_warn("engine", "pair not tradable until a restart: its Kalshi ticker is not subscribed", PM_KV_S("pair", p->id),
+        pm_warn("engine", "pair not tradable until a restart: its Kalshi ticker could not be subscribed", PM_KV_S("pair", p->id),
                 PM_KV_S("ticker", p->kalshi.ticker));
 }
 
@@ -163,7 +163,8 @@ int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer,
     free(tick);
     free(tok);
     if (!rc) {
-        e->nk = kalshi_feed_count(pm_feeds_kalshi(e->feeds));
+        /* each pair a reload adds brings at most one ticker and two tokens */
+        e->nk = kalshi_feed_count(pm_feeds_kalshi(e->feeds)) + (max_tokens - np + 1) / 2;
         e->npoly = poly_feed_capacity(pm_feeds_poly(e->feeds));
         if (!(e->paper = pm_paper_new(e->nk + e->npoly)) || !(e->routes = calloc(e->nk + e->npoly + 1, sizeof *e->routes)) ||
             build_states(e, NULL, 0))
@@ -192,12 +193,36 @@ pm_pair_slot *pm_engine_slot(pm_engine *e) { return &e->slot; }
 pm_pair_cache *pm_engine_pairs(pm_engine *e) { return e->slot.current; }
 void pm_engine_set_clock_offset(pm_engine *e, int64_t unix_minus_mono_ns) { e->offset = unix_minus_mono_ns; }
 
+/* Subscribes the reloaded pairs' Kalshi tickers the feed does not hold, while the engine has
+ * book slots for them (the rest are logged by prepare as not subscribed). */
+static void add_tickers(pm_engine *e, const pm_pair_cache *c) {
+    kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
+    size_t n = pm_pair_cache_count(c), nnew = 0;
+    const char **tick = calloc(n ? n : 1, sizeof *tick);
+    if (!tick) {
+        pm_warn("engine", "out of memory subscribing reloaded pairs' Kalshi tickers", PM_KV_I("pairs", n));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pm_pair *p = pm_pair_cache_at(c, i);
+        if (!p->active || kalshi_feed_index(kf, p->kalshi.ticker, strlen(p->kalshi.ticker)) >= 0) continue;
+        int seen = 0;
+        for (size_t j = 0; j < nnew && !seen; j++) seen = !strcmp(tick[j], p->kalshi.ticker);
+        if (!seen && kalshi_feed_count(kf) + nnew < e->nk) tick[nnew++] = p->kalshi.ticker;
+    }
+    pm_err err;
+    if (nnew && kalshi_feed_add(kf, tick, nnew, &err))
+        pm_warn("engine", "cannot subscribe reloaded pairs' Kalshi tickers", PM_KV_I("tickers", nnew), PM_KV_S("reason", err.msg));
+    free(tick);
+}
+
 int pm_engine_adopt(pm_engine *e) {
     pm_pair_cache *before = e->slot.current;
     if (pm_pair_slot_adopt(&e->slot) == before) return 0;
     const pm_pair_cache *c = e->slot.current;
     poly_feed *pf = pm_feeds_poly(e->feeds);
     pm_err err;
+    add_tickers(e, c);
     for (size_t i = 0; i < pm_pair_cache_count(c); i++) {
         const pm_pair *p = pm_pair_cache_at(c, i);
         if (!p->active) continue;
@@ -494,7 +519,7 @@ size_t pm_engine_books_stale(const pm_engine *e, size_t *total) {
     size_t stale = 0, all = 0;
     kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
     poly_feed *pf = pm_feeds_poly(e->feeds);
-    for (size_t i = 0; i < e->nk; i++, all++) stale += kalshi_feed_book(kf, (int)i)->state != PM_BOOK_LIVE;
+    for (size_t i = 0; i < kalshi_feed_count(kf); i++, all++) stale += kalshi_feed_book(kf, (int)i)->state != PM_BOOK_LIVE;
     for (size_t i = 0; i < e->npoly; i++) {
         if (!poly_feed_asset(pf, (int)i)) continue;
         all++;

@@ -1,7 +1,7 @@
 /* test_engine.c — the engine on core events from both feeds, driven input by input through
  * pm_feeds (as links and replays do): the freshness gate follows the Polymarket connection
- * carrying a pair's tokens, and a Kalshi event's fee override, once cleared, falls back to the
- * schedule the pair cache holds. */
+ * carrying a pair's tokens, a Kalshi event's fee override, once cleared, falls back to the
+ * schedule the pair cache holds, and a reload subscribes a new pair's Kalshi ticker. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,46 +19,54 @@
 
 static pm_config cfg;
 
-static pm_pair_cache *one_pair(const char *fee_type, int64_t fee_multiplier) {
+static void add_pair(pm_pair_cache *c, const char *id, const char *ticker, const char *yes, const char *no,
+                     const char *fee_type, int64_t fee_multiplier) {
     pm_match_row r;
     memset(&r, 0, sizeof r);
-    snprintf(r.id, sizeof r.id, "0192f0c4-0000-7000-8000-000000000001");
+    snprintf(r.id, sizeof r.id, "%s", id);
     r.status = PM_MATCH_APPROVED;
     r.polarity = PM_POLARITY_SAME;
     pm_market_init(&r.kalshi, PM_VENUE_KALSHI);
     pm_market_init(&r.polymarket, PM_VENUE_POLYMARKET);
-    snprintf(r.kalshi.id, sizeof r.kalshi.id, "k-market");
-    snprintf(r.polymarket.id, sizeof r.polymarket.id, "p-market");
-    r.kalshi.platform_market_id = TICKER;
+    snprintf(r.kalshi.id, sizeof r.kalshi.id, "k-%s", ticker);
+    snprintf(r.polymarket.id, sizeof r.polymarket.id, "p-%s", yes);
+    r.kalshi.platform_market_id = ticker;
     r.kalshi.close_time = "2027-12-31T23:59:00Z";
     r.kalshi.tick_size = -1;
     r.kalshi.min_order_size = -1;
     r.kalshi.fee_type = fee_type;
     r.kalshi.fee_multiplier = fee_multiplier;
-    r.polymarket.platform_market_id = "0xaa36";
-    r.polymarket.outcome_yes_id = YES;
-    r.polymarket.outcome_no_id = NO;
+    r.polymarket.platform_market_id = yes;
+    r.polymarket.outcome_yes_id = yes;
+    r.polymarket.outcome_no_id = no;
     r.polymarket.close_time = "2027-12-31T23:59:00Z";
     r.polymarket.tick_size = 10000;
     r.polymarket.min_order_size = 5000000;
     r.polymarket.fee_rate_bps = 0;
-    pm_pair_cache *c = pm_pair_cache_new(1);
     pm_err err;
     assert_int_equal(pm_pair_cache_add(c, &r, &err), 0);
+}
+
+static pm_pair_cache *one_pair(const char *fee_type, int64_t fee_multiplier) {
+    pm_pair_cache *c = pm_pair_cache_new(1);
+    add_pair(c, "0192f0c4-0000-7000-8000-000000000001", TICKER, YES, NO, fee_type, fee_multiplier);
+    pm_err err;
     assert_int_equal(pm_pair_cache_finish(c, &err), 0);
     return c;
 }
 
-static pm_engine *new_engine(pm_pair_cache *c) {
+static pm_engine *new_engine_room(pm_pair_cache *c, size_t max_tokens) {
     pm_config_defaults(&cfg);
     cfg.strategy.min_annualized_return = 0;
     cfg.strategy.max_book_age_ms = 3600000;
     pm_engine *e;
     pm_err err;
-    assert_int_equal(pm_engine_new(&cfg, c, NULL, 0, &e, &err), 0);
+    assert_int_equal(pm_engine_new(&cfg, c, NULL, max_tokens, &e, &err), 0);
     pm_engine_set_clock_offset(e, 1790000000LL * 1000000000LL); /* late 2026 */
     return e;
 }
+
+static pm_engine *new_engine(pm_pair_cache *c) { return new_engine_room(c, 0); }
 
 static void frame(pm_engine *e, pm_venue v, int conn, const char *text, int64_t now) {
     pm_feeds_frame(pm_engine_feeds(e), v, conn, text, strlen(text), now);
@@ -169,12 +177,60 @@ static void test_cleared_fee_override_without_a_cached_schedule_stops_the_pair(v
     pm_engine_free(e);
 }
 
+static void expect_cmd(pm_engine *e, pm_venue v, const char *want) {
+    size_t len;
+    const char *c = pm_feeds_next_command(pm_engine_feeds(e), v, 0, &len);
+    if (!want) {
+        if (c) fail_msg("unexpected command %s", c);
+        return;
+    }
+    assert_non_null(c);
+    assert_string_equal(c, want);
+}
+
+/* A reload that approves a pair on a new Kalshi ticker subscribes it on the live connection;
+ * the pair trades once its books have their snapshots. */
+static void test_reload_subscribes_a_new_kalshi_ticker(void **state) {
+    (void)state;
+    pm_engine *e = new_engine_room(one_pair("quadratic", 1000000), 4);
+    go_live(e, 1000);
+    assert_int_equal(stats(e).opportunities, 1);
+    pm_pair_cache *c = pm_pair_cache_new(2);
+    add_pair(c, "0192f0c4-0000-7000-8000-000000000001", TICKER, YES, NO, "quadratic", 1000000);
+    add_pair(c, "0192f0c4-0000-7000-8000-000000000002", "KXTEST-26DEC-T2", "333", "444", "quadratic", 1000000);
+    pm_err err;
+    assert_int_equal(pm_pair_cache_finish(c, &err), 0);
+    pm_pair_slot_publish(pm_engine_slot(e), c);
+    assert_int_equal(pm_engine_adopt(e), 1);
+    kalshi_feed *kf = pm_feeds_kalshi(pm_engine_feeds(e));
+    assert_int_equal(kalshi_feed_index(kf, "KXTEST-26DEC-T2", 15), 1);
+    assert_int_equal(kalshi_feed_book(kf, 1)->state, PM_BOOK_EMPTY);
+    expect_cmd(e, PM_VENUE_KALSHI, "{\"id\":3,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],"
+               "\"market_tickers\":[\"KXTEST-26DEC-T2\"],\"use_yes_price\":true}}");
+    expect_cmd(e, PM_VENUE_KALSHI, NULL);
+    frame(e, PM_VENUE_KALSHI, 0, "{\"type\":\"subscribed\",\"id\":3,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":3}}", 2000);
+    frame(e, PM_VENUE_KALSHI, 0, "{\"type\":\"orderbook_snapshot\",\"sid\":3,\"seq\":1,\"msg\":{\"market_ticker\":"
+          "\"KXTEST-26DEC-T2\",\"yes_dollars_fp\":[[\"0.0100\",\"5.00\"]],\"no_dollars_fp\":[[\"0.4000\",\"50.00\"]]}}", 2000);
+    frame(e, PM_VENUE_POLYMARKET, 0, "{\"event_type\":\"book\",\"asset_id\":\"333\",\"bids\":[{\"price\":\"0.01\","
+          "\"size\":\"5\"}],\"asks\":[{\"price\":\"0.99\",\"size\":\"50\"}]}", 2000);
+    frame(e, PM_VENUE_POLYMARKET, 0, "{\"event_type\":\"book\",\"asset_id\":\"444\",\"bids\":[{\"price\":\"0.01\","
+          "\"size\":\"5\"}],\"asks\":[{\"price\":\"0.40\",\"size\":\"50\"}]}", 2000);
+    pm_engine_stats st = stats(e);
+    assert_int_equal(st.opportunities, 2);
+    assert_int_equal(st.det[PM_DET_FOUND], 2);
+    size_t total;
+    assert_int_equal(pm_engine_books_stale(e, &total), 0);
+    assert_int_equal(total, 6);
+    pm_engine_free(e);
+}
+
 int main(void) {
     pm_log_set_level(PM_LOG_ERROR);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_polymarket_connection_down_closes_the_gate),
         cmocka_unit_test(test_cleared_fee_override_falls_back_to_the_cache),
         cmocka_unit_test(test_cleared_fee_override_without_a_cached_schedule_stops_the_pair),
+        cmocka_unit_test(test_reload_subscribes_a_new_kalshi_ticker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
