@@ -15,11 +15,15 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$p")
 done
-# Node.js runs the oracles; any installed node ≥ 18 with npm will do.
+# Node.js runs the oracles; the official Polymarket client needs node ≥ 20.10.
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 
 install_oracles() {
   local dir stamp want
+  if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=10)?0:1)'; then
+    echo "deps: node $(node --version) is too old: the test oracles (@polymarket/clob-client-v2) need node >= 20.10" >&2
+    exit 1
+  fi
   dir="$(cd "$(dirname "$0")/.." && pwd)/tests/oracle"
   stamp="$dir/node_modules/.pmarb-lock.sha256"
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
