@@ -29,8 +29,8 @@ typedef struct llm_run {
     char auth[1100];
     atomic_int json_object; /* the server refused the schema format: JSON-object mode from now on */
     pthread_mutex_t mu;     /* guards everything below */
-    const size_t *todo;
-    size_t ntodo, next;
+    const size_t *queue;
+    size_t nqueue, next;
     int fatal;
     pm_err fatal_err;
     pm_llm_stats st;
@@ -147,21 +147,21 @@ static void *worker(void *arg) {
     size_t batch = (size_t)(r->cfg->batch_size > 0 ? r->cfg->batch_size : 1);
     for (;;) {
         pthread_mutex_lock(&r->mu);
-        size_t start = r->next, n = r->ntodo - start < batch ? r->ntodo - start : batch;
+        size_t start = r->next, n = r->nqueue - start < batch ? r->nqueue - start : batch;
         r->next += n;
         int stop = r->fatal || n == 0;
         pthread_mutex_unlock(&r->mu);
         if (stop) break;
-        do_batch(r, h, r->todo + start, n);
+        do_batch(r, h, r->queue + start, n);
     }
     pm_http_free(h);
     return NULL;
 }
 
-/* Runs the batches of todo on up to max_concurrency threads. */
-static void run_pass(llm_run *r, const size_t *todo, size_t n) {
-    r->todo = todo;
-    r->ntodo = n;
+/* Runs the queued pairs in batches on up to max_concurrency threads. */
+static void run_pass(llm_run *r, const size_t *queue, size_t n) {
+    r->queue = queue;
+    r->nqueue = n;
     r->next = 0;
     size_t batch = (size_t)(r->cfg->batch_size > 0 ? r->cfg->batch_size : 1), nb = (n + batch - 1) / batch;
     size_t nt = (size_t)(r->cfg->max_concurrency > 0 ? r->cfg->max_concurrency : 1);
@@ -191,17 +191,17 @@ int pm_llm_judge(const pm_llm_config *cfg, const pm_judge_pair *pairs, size_t n,
     snprintf(r.url, sizeof r.url, "%.*s/chat/completions", (int)blen, cfg->base_url);
     if (cfg->api_key && *cfg->api_key) snprintf(r.auth, sizeof r.auth, "Authorization: Bearer %s", cfg->api_key);
     pthread_mutex_init(&r.mu, NULL);
-    size_t *todo = malloc((n ? n : 1) * sizeof *todo), nt = 0;
+    size_t *queue = malloc((n ? n : 1) * sizeof *queue), nt = 0;
     for (size_t i = 0; i < n; i++) {
         memset(&out[i], 0, sizeof out[i]);
-        todo[i] = i;
+        queue[i] = i;
     }
-    run_pass(&r, todo, n);
+    run_pass(&r, queue, n);
     for (size_t i = 0; i < n && !r.fatal; i++)
-        if (!out[i].answered) todo[nt++] = i;
+        if (!out[i].answered) queue[nt++] = i;
     r.st.pairs_retried = (int)nt;
-    if (nt && !r.fatal) run_pass(&r, todo, nt);
-    free(todo);
+    if (nt && !r.fatal) run_pass(&r, queue, nt);
+    free(queue);
     for (size_t i = 0; i < n; i++)
         if (!out[i].answered) r.st.pairs_unanswered++;
     r.st.json_object_mode = atomic_load(&r.json_object);
