@@ -45,6 +45,7 @@ int pm_cmd_sim(pm_cli *cli, int argc, char **argv);
 int pm_cmd_book(pm_cli *cli, int argc, char **argv);
 int pm_cmd_run(pm_cli *cli, int argc, char **argv);
 int pm_cmd_record(pm_cli *cli, int argc, char **argv);
+int pm_cmd_status(pm_cli *cli, int argc, char **argv);
 int pm_cmd_replay(pm_cli *cli, int argc, char **argv);
 int pm_cmd_polymarket(pm_cli *cli, int argc, char **argv);
 int pm_cmd_match(pm_cli *cli, int argc, char **argv);

@@ -18,6 +18,8 @@ static const char run_usage[] =
     "rejected or skipped, with the reason), paper fills and positions go to the database.\n"
     "A status line goes to stderr every [run] status_interval_s seconds. SIGINT/SIGTERM stop\n"
     "it (the summary is printed on stdout); SIGHUP reloads the approved pairs.\n"
+    "GET /metrics (Prometheus text) and /health are served on [run] http_listen (empty: off);\n"
+    "`pmarb status` reads them.\n"
     "Runs until stopped, or for N seconds.\n";
 
 static const char record_usage[] =
@@ -62,6 +64,7 @@ static int run_or_record(pm_cli *cli, int argc, char **argv, int record) {
     const pm_config *cfg = pm_cli_config(cli);
     if (!cfg) return PM_EXIT_USAGE;
     o.cfg = cfg;
+    if (!record) o.http_listen = cfg->run.http_listen;
     const char *refusal = record ? NULL : pm_run_mode_refusal(cfg);
     if (refusal) return pm_cli_fail("%s", refusal);
     int rc = load_auth(cmd, &o.auth);

@@ -3,6 +3,7 @@
 
 #include "engine/engine.h"
 #include "engine/links.h"
+#include "engine/metrics_http.h"
 #include "engine/recorder.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -101,6 +102,27 @@ static void status_line(pm_engine *e, pm_links *l, FILE *f, uint64_t frames_delt
     fflush(f);
 }
 
+/* The counters the HTTP thread serves, taken between messages. */
+static void publish(pm_engine *e, pm_links *l, pm_metrics_pub *pub) {
+    pm_engine_stats st;
+    pm_paper_totals t;
+    pm_engine_get_stats(e, &st);
+    pm_engine_get_paper(e, &t);
+    pm_metrics_snap s = {.books = st.books, .stale_events = st.stale_events, .traded = st.traded,
+                         .rejected = st.rejected, .skipped = st.skipped, .fills = t.fills, .pnl = t.locked_pnl};
+    memcpy(s.frames, st.frames, sizeof s.frames);
+    memcpy(s.det, st.det, sizeof s.det);
+    s.pairs_active = pm_pair_cache_active(pm_engine_pairs(e));
+    size_t books, poly_total;
+    s.books_not_live = pm_engine_books_stale(e, &books);
+    s.books_total = books;
+    s.conns_up[PM_VENUE_KALSHI] = (uint64_t)pm_links_kalshi_up(l);
+    s.conns[PM_VENUE_KALSHI] = 1;
+    s.conns_up[PM_VENUE_POLYMARKET] = pm_links_poly_up(l, &poly_total);
+    s.conns[PM_VENUE_POLYMARKET] = poly_total;
+    pm_metrics_publish(pub, &s);
+}
+
 static uint64_t frames_of(pm_engine *e) {
     pm_engine_stats st;
     pm_engine_get_stats(e, &st);
@@ -141,6 +163,13 @@ int pm_run(const pm_run_options *o, pm_err *err) {
         if (!rc) pm_feeds_set_tap(pm_engine_feeds(e), pm_recorder_tap, rec);
     }
     if (!rc) rc = pm_links_new(pm_engine_feeds(e), pm_config_kalshi_ws_url(cfg), o->auth, cfg->polymarket.ws_url, &links, err);
+    pm_metrics_pub pub = {0}; /* read by the HTTP thread, which is stopped before this returns */
+    pm_metrics_http *http = NULL;
+    if (!rc && o->http_listen && o->http_listen[0]) {
+        publish(e, links, &pub);
+        rc = pm_metrics_http_start(o->http_listen, &pub, &http, err);
+        if (!rc) pm_info("run", "serving /metrics and /health", PM_KV_S("listen", o->http_listen));
+    }
     reloader rl = {.cfg = cfg, .slot = pm_engine_slot(e)};
     if (!rc) {
         stop_requested = 0;
@@ -169,11 +198,13 @@ int pm_run(const pm_run_options *o, pm_err *err) {
                 last_status = now;
                 next_status = now + status_every;
             }
+            if (http) publish(e, links, &pub);
         }
         hup_slot = NULL;
         install(SIG_DFL, SIGHUP);
     }
     reload_join(&rl);
+    pm_metrics_http_stop(http);
     pm_links_free(links);
     if (rec) {
         pm_recorder_stats rs;

@@ -4,7 +4,8 @@
  * (recorder.h). A status line on the status stream every [run] status_interval_s: pairs live,
  * books stale, messages/s, opportunities, paper PnL. SIGINT/SIGTERM stop cleanly (sockets
  * closed, the writer and the recording flushed); SIGHUP reloads the approved pairs (loaded on
- * a helper thread, adopted between messages). Ends with the engine's summary on out.
+ * a helper thread, adopted between messages). With http_listen set, a thread serves the
+ * counters (metrics.h) the loop publishes between messages; a bind failure stops the start. Ends with the engine's summary on out.
  *
  * Only [run] mode = paper trades: live execution is not part of this engine yet, and a live
  * configuration is refused before anything connects. */
@@ -21,6 +22,7 @@ typedef struct pm_run_options {
     kalshi_auth *auth;         /* signs the Kalshi handshake (not owned) */
     int64_t seconds;           /* stop after this long; 0 = until a signal */
     const char *record_path;   /* non-NULL: record every feed input there */
+    const char *http_listen;   /* non-empty: serve GET /metrics and /health there (metrics_http.h) */
     int store;                 /* 1: opportunities, fills and positions go to the database */
     FILE *out, *status;        /* summary; status lines */
 } pm_run_options;

@@ -4,16 +4,19 @@
  * opens and fills them on paper; every traded opportunity hedges (the Polymarket token bought
  * pays exactly when the Kalshi outcome bought does not), fills and positions agree with the
  * opportunities, the PnL at settlement is the sum of the expected profits and not negative;
- * SIGHUP reloads the pairs; a market the venue resolves drops its pair; SIGTERM stops the run
- * with exit status 0. A live configuration is refused before anything connects. */
+ * SIGHUP reloads the pairs; a market the venue resolves drops its pair; GET /metrics and /health
+ * on [run] http_listen and `pmarb status` report the run (counters consistent with its summary);
+ * SIGTERM stops the run with exit status 0 (and `pmarb status` then finds nothing to reach). A live configuration is refused before anything connects. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <signal.h>
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,7 +69,20 @@ typedef struct fixture {
     char *dir, *ini, *db_path, *key_path, *pub_path, *out_path, *err_path;
     EVP_PKEY *key;
     pm_test_proc sim;
+    int http_port;   /* [run] http_listen: a loopback port free when the test started */
 } fixture;
+
+static int free_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
 
 static void write_ini(fixture *f, const char *ready, const char *mode) {
     json_t *r = json_loads(ready, 0, NULL);
@@ -77,10 +94,10 @@ static void write_ini(fixture *f, const char *ready, const char *mode) {
     snprintf(text, sizeof text,
              "[db]\npath = %s\n[kalshi]\nrest_url = %s\nws_url = %s\n[polymarket]\ngamma_url = %s\nclob_url = %s\n"
              "ws_url = %s\n[strategy]\nmin_annualized_return = 0\nmin_profit = 0.01\n[run]\nmode = %s\n"
-             "status_interval_s = 1\n",
+             "status_interval_s = 1\nhttp_listen = 127.0.0.1:%d\n",
              f->db_path, json_string_value(json_object_get(k, "rest")), json_string_value(json_object_get(k, "ws")),
              json_string_value(json_object_get(p, "gamma")), json_string_value(json_object_get(p, "clob")),
-             json_string_value(json_object_get(p, "ws")), mode);
+             json_string_value(json_object_get(p, "ws")), mode, f->http_port);
     json_decref(r);
     pm_test_write_file(f->ini, text, 0644);
 }
@@ -96,6 +113,7 @@ static int setup(void **state) {
     f->out_path = pm_test_path(f->dir, "run.out");
     f->err_path = pm_test_path(f->dir, "run.err");
     f->key = EVP_RSA_gen(2048);
+    f->http_port = free_port();
     char *pem = pm_test_pem(f->key, PM_TEST_PEM_PUBLIC);
     pm_test_write_file(f->pub_path, pem, 0644);
     free(pem);
@@ -239,6 +257,87 @@ static void close_poly_market(fixture *f, sqlite3 *db, const char *title) {
     pm_http_free(h);
 }
 
+/* GET path on the run's endpoint: the status, the body into *body (malloc'd). */
+static long get_run(fixture *f, const char *path, char **body) {
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", f->http_port, path);
+    pm_http *h;
+    pm_err err;
+    pm_http_response res = {0};
+    assert_int_equal(pm_http_new(5000, &h, &err), 0);
+    if (pm_http_do(h, "GET", url, NULL, NULL, &res, &err)) fail_msg("GET %s: %s", url, err.msg);
+    pm_http_free(h);
+    *body = strdup(res.body);
+    long status = res.status;
+    pm_http_response_free(&res);
+    return status;
+}
+
+/* The value of the exposition's sample line "key value", as an integer. */
+static int64_t metric(const char *text, const char *key) {
+    char pat[160];
+    snprintf(pat, sizeof pat, "\n%s ", key);
+    const char *p = strstr(text, pat);
+    if (!p) fail_msg("no sample %s in:\n%s", key, text);
+    return strtoll(p + strlen(pat), NULL, 10);
+}
+
+/* Mid-run: /metrics names every counter and gauge, /health says ok once the books are live,
+ * and `pmarb status` (text and --json) reports the same. Returns the traded count it saw. */
+static int64_t check_endpoint(fixture *f) {
+    static const char *const names[] = {
+        "# TYPE pmarb_frames_total counter", "pmarb_frames_total{venue=\"kalshi\"} ", "pmarb_frames_total{venue=\"polymarket\"} ",
+        "# TYPE pmarb_book_updates_total counter", "# TYPE pmarb_stale_events_total counter",
+        "pmarb_detector_verdicts_total{status=\"found\"} ", "pmarb_detector_verdicts_total{status=\"no_edge\"} ",
+        "pmarb_opportunities_total{decision=\"rejected\"} ", "pmarb_opportunities_total{decision=\"skipped\"} ",
+        "# TYPE pmarb_paper_fills_total counter", "# TYPE pmarb_pairs_active gauge", "# TYPE pmarb_books_not_live gauge",
+        "\npmarb_connections_up{venue=\"kalshi\"} 1\n", "\npmarb_connections_up{venue=\"polymarket\"} 1\n",
+        "\npmarb_pairs_active 19\n", "\npmarb_books 60\n", "# TYPE pmarb_paper_pnl_dollars gauge\npmarb_paper_pnl_dollars ",
+    };
+    char *body;
+    long st = 0;
+    for (int i = 0; i < 40 && st != 200; i++) { /* the books are live within moments of the resolution */
+        if (i) nap_ms(250);
+        st = get_run(f, "/health", &body);
+        if (st == 200) assert_string_equal(body, "{\"status\":\"ok\"}");
+        else {
+            assert_int_equal(st, 503);
+            assert_non_null(strstr(body, "{\"status\":\"unhealthy\",\"reason\":\""));
+        }
+        free(body);
+    }
+    assert_int_equal(st, 200);
+    assert_int_equal(get_run(f, "/metrics", &body), 200);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strstr(body, names[i])) fail_msg("no '%s' in /metrics:\n%s", names[i], body);
+    int64_t traded = metric(body, "pmarb_opportunities_total{decision=\"traded\"}");
+    assert_true(traded >= 2);
+    assert_int_equal(metric(body, "pmarb_paper_fills_total"), traded); /* every trade filled both legs */
+    assert_true(metric(body, "pmarb_frames_total{venue=\"kalshi\"}") > 0);
+    assert_true(metric(body, "pmarb_book_updates_total") > 0);
+    free(body);
+
+    pm_test_run_result r = pmarb(f, (const char *const[]){"status", NULL});
+    char want[160];
+    snprintf(want, sizeof want, "pmarb at http://127.0.0.1:%d: %s", f->http_port, r.status ? "unhealthy: " : "healthy\n");
+    if (strncmp(r.out, want, strlen(want))) fail_msg("pmarb status (exit %d):\n%s%s", r.status, r.out, r.err);
+    assert_non_null(strstr(r.out, "\npairs active 19, books 60 ("));
+    assert_non_null(strstr(r.out, "connections kalshi 1/1, polymarket 1/1\nframes kalshi "));
+    assert_non_null(strstr(r.out, "\nopportunities traded "));
+    assert_non_null(strstr(r.out, ", PnL at settlement "));
+    pm_test_run_free(&r);
+    r = pmarb(f, (const char *const[]){"status", "--json", NULL});
+    json_t *doc = json_loads(r.out, 0, NULL);
+    if (!doc) fail_msg("pmarb status --json:\n%s%s", r.out, r.err);
+    assert_int_equal(json_is_true(json_object_get(doc, "healthy")), r.status == 0);
+    json_t *m = json_object_get(doc, "metrics");
+    assert_string_equal(json_string_value(json_object_get(m, "pmarb_pairs_active")), "19");
+    assert_true(strtoll(json_string_value(json_object_get(m, "pmarb_paper_fills_total")), NULL, 10) >= traded);
+    json_decref(doc);
+    pm_test_run_free(&r);
+    return traded;
+}
+
 static void test_paper_run(void **state) {
     fixture *f = *state;
     sync_and_approve(f);
@@ -262,6 +361,7 @@ static void test_paper_run(void **state) {
         err = slurp(f->err_path);
     }
     free(err);
+    int64_t traded_seen = check_endpoint(f);
     kill(pid, SIGTERM);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -318,6 +418,15 @@ static void test_paper_run(void **state) {
     assert_non_null(strstr(out, line));
     snprintf(line, sizeof line, ": traded %lld,", (long long)traded);
     assert_non_null(strstr(out, line));
+    assert_true(traded_seen <= traded); /* /metrics counted what the summary counts, up to then */
+    snprintf(line, sizeof line, "paper fills %lld: ", (long long)traded);
+    assert_non_null(strstr(out, line));
+    /* the run is gone: nothing to reach */
+    pm_test_run_result r = pmarb(f, (const char *const[]){"status", NULL});
+    assert_int_equal(r.status, 1);
+    assert_non_null(strstr(r.err, " is not reachable: "));
+    assert_string_equal(r.out, "");
+    pm_test_run_free(&r);
     sqlite3_close(db);
     free(out);
     free(err);
