@@ -40,7 +40,7 @@ static void install(void (*fn)(int), int sig) {
 
 const char *pm_run_mode_refusal(const pm_config *cfg) {
     if (cfg->run.mode == PM_MODE_PAPER) return NULL;
-    return "[run] mode = live is not supported yet: this pmarb trades on paper only (live execution is issue 7); "
+    return "[run] mode = live is not supported yet: this version of pmarb trades on paper only; "
            "set [run] mode = paper";
 }
 

@@ -437,8 +437,8 @@ static void test_live_refused(void **state) {
     write_ini(f, f->sim.line, "live");
     pm_test_run_result r = pmarb(f, (const char *const[]){"run", "--seconds", "1", NULL});
     assert_int_equal(r.status, 1);
-    assert_string_equal(r.err, "pmarb: [run] mode = live is not supported yet: this pmarb trades on paper only (live execution "
-                               "is issue 7); set [run] mode = paper\n");
+    assert_string_equal(r.err, "pmarb: [run] mode = live is not supported yet: this version of pmarb trades on paper only; "
+                               "set [run] mode = paper\n");
     assert_string_equal(r.out, "");
     pm_test_run_free(&r);
     /* paper, but nothing approved yet */
