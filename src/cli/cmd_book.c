@@ -85,11 +85,7 @@ static void install_signals(void) {
 
 static int book_polymarket(const pm_config *cfg, const char *token, double seconds) {
     poly_feed_config fc;
-    poly_feed_config_default(&fc);
-    fc.assets_per_connection = cfg->polymarket.assets_per_connection;
-    fc.freeze_floor_ms = cfg->polymarket.freeze_floor_ms;
-    fc.freeze_factor = cfg->polymarket.freeze_factor;
-    fc.consistency_grace_ms = cfg->polymarket.consistency_grace_ms;
+    poly_feed_config_from(cfg, &fc);
     poly_ws *ws;
     pm_err err;
     const char *tokens[] = {token};

@@ -151,11 +151,7 @@ int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer,
     const char **tick = NULL, **tok = NULL;
     size_t nt, np;
     poly_feed_config fc;
-    poly_feed_config_default(&fc);
-    fc.assets_per_connection = cfg->polymarket.assets_per_connection;
-    fc.freeze_floor_ms = cfg->polymarket.freeze_floor_ms;
-    fc.freeze_factor = cfg->polymarket.freeze_factor;
-    fc.consistency_grace_ms = cfg->polymarket.consistency_grace_ms;
+    poly_feed_config_from(cfg, &fc);
     int rc = collect(pairs, &tick, &nt, &tok, &np);
     if (rc) pm_err_set(err, "out of memory");
     if (!rc && max_tokens < np) max_tokens = np;

@@ -70,6 +70,14 @@ void poly_feed_config_default(poly_feed_config *c) {
     c->consistency_grace_ms = 2000;
 }
 
+void poly_feed_config_from(const pm_config *cfg, poly_feed_config *c) {
+    poly_feed_config_default(c);
+    c->assets_per_connection = cfg->polymarket.assets_per_connection;
+    c->freeze_floor_ms = cfg->polymarket.freeze_floor_ms;
+    c->freeze_factor = cfg->polymarket.freeze_factor;
+    c->consistency_grace_ms = cfg->polymarket.consistency_grace_ms;
+}
+
 poly_feed *poly_feed_new(const poly_feed_config *cfg, size_t max_assets, pm_err *err) {
     if (cfg->assets_per_connection < 1) {
         pm_err_set(err, "assets_per_connection must be at least 1");

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config/config.h"
 #include "core/book.h"
 #include "core/events.h"
 #include "util/err.h"
@@ -53,6 +54,8 @@ typedef struct poly_feed_config {
 
 /* The defaults (the same as the config file's). */
 void poly_feed_config_default(poly_feed_config *c);
+/* The defaults with the [polymarket] keys of a loaded configuration applied. */
+void poly_feed_config_from(const pm_config *cfg, poly_feed_config *c);
 
 typedef struct poly_feed_stats {
     uint64_t frames, messages, snapshots, deltas, book_updates;
