@@ -2,6 +2,7 @@
 #include "engine/links.h"
 
 #include "util/clock.h"
+#include "venue/kalshi/ws.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,17 +34,7 @@ static void flush(link *k) {
 
 static int headers(void *user, pm_ws_header *h) {
     link *k = user;
-    if (k->venue != PM_VENUE_KALSHI) return 0;
-    kalshi_headers kh;
-    pm_err err;
-    if (kalshi_auth_sign(k->owner->auth, pm_wall_ns() / 1000000, "GET", k->owner->sign_path, &kh, &err)) return -1;
-    snprintf(h[0].name, sizeof h[0].name, "KALSHI-ACCESS-KEY:");
-    snprintf(h[0].value, sizeof h[0].value, "%s", kh.key);
-    snprintf(h[1].name, sizeof h[1].name, "KALSHI-ACCESS-TIMESTAMP:");
-    snprintf(h[1].value, sizeof h[1].value, "%s", kh.timestamp);
-    snprintf(h[2].name, sizeof h[2].name, "KALSHI-ACCESS-SIGNATURE:");
-    snprintf(h[2].value, sizeof h[2].value, "%s", kh.signature);
-    return 3;
+    return k->venue == PM_VENUE_KALSHI ? kalshi_ws_handshake_headers(k->owner->auth, k->owner->sign_path, h) : 0;
 }
 
 static void connected(void *user) {

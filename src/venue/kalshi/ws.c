@@ -18,11 +18,10 @@ struct kalshi_ws {
     void *user;
 };
 
-static int headers(void *user, pm_ws_header *h) {
-    kalshi_ws *k = user;
+int kalshi_ws_handshake_headers(kalshi_auth *auth, const char *sign_path, pm_ws_header *h) {
     kalshi_headers kh;
     pm_err err;
-    if (kalshi_auth_sign(k->auth, pm_wall_ns() / 1000000, "GET", k->sign_path, &kh, &err)) return -1;
+    if (kalshi_auth_sign(auth, pm_wall_ns() / 1000000, "GET", sign_path, &kh, &err)) return -1;
     snprintf(h[0].name, sizeof h[0].name, "KALSHI-ACCESS-KEY:");
     snprintf(h[0].value, sizeof h[0].value, "%s", kh.key);
     snprintf(h[1].name, sizeof h[1].name, "KALSHI-ACCESS-TIMESTAMP:");
@@ -30,6 +29,11 @@ static int headers(void *user, pm_ws_header *h) {
     snprintf(h[2].name, sizeof h[2].name, "KALSHI-ACCESS-SIGNATURE:");
     snprintf(h[2].value, sizeof h[2].value, "%s", kh.signature);
     return 3;
+}
+
+static int headers(void *user, pm_ws_header *h) {
+    kalshi_ws *k = user;
+    return kalshi_ws_handshake_headers(k->auth, k->sign_path, h);
 }
 
 static void flush_commands(kalshi_ws *k) {

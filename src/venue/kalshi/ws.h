@@ -21,6 +21,10 @@ void kalshi_ws_free(kalshi_ws *k);
 void kalshi_ws_service(kalshi_ws *k, int timeout_ms);
 
 kalshi_feed *kalshi_ws_feed(kalshi_ws *k);
+
+/* The three KALSHI-ACCESS-* handshake headers for GET sign_path, signed now: 3, or -1 when
+ * signing fails (the attempt is given up). For any pm_ws carrying the Kalshi feed. */
+int kalshi_ws_handshake_headers(kalshi_auth *auth, const char *sign_path, pm_ws_header *h);
 pm_ws *kalshi_ws_socket(kalshi_ws *k);
 
 #endif
