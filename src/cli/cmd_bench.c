@@ -384,14 +384,7 @@ static int dom_init(dom *d, const pm_config *cfg, const pm_bench_gen *g, pm_err 
     d->asks = malloc(DOM_MAX_LEVELS * sizeof *d->asks);
     if (!d->kbook || !d->pbook || !d->km || !d->pm || !d->memo || !d->seq || !d->bids || !d->asks)
         return pm_err_set(err, "out of memory");
-    d->params = (pm_det_params){
-        .min_edge = cfg->strategy.min_edge,
-        .min_profit = cfg->strategy.min_profit,
-        .max_size = cfg->strategy.max_size,
-        .max_book_age_ns = cfg->strategy.max_book_age_ms * 1000000LL,
-        .min_annualized_bps = cfg->strategy.min_annualized_return / 100,
-        .same_venue = cfg->strategy.same_venue,
-    };
+    d->params = pm_engine_det_params(cfg);
     d->lim = (pm_det_limits){cfg->risk.max_contracts_per_pair, cfg->risk.max_notional_per_pair};
     for (size_t i = 0; i < n; i++) {
         const pm_pair *p = pm_pair_cache_at(d->pairs, i);

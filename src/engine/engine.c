@@ -132,6 +132,17 @@ static int collect(const pm_pair_cache *c, const char ***tick, size_t *nt, const
     return 0;
 }
 
+pm_det_params pm_engine_det_params(const pm_config *cfg) {
+    return (pm_det_params){
+        .min_edge = cfg->strategy.min_edge,
+        .min_profit = cfg->strategy.min_profit,
+        .max_size = cfg->strategy.max_size,
+        .max_book_age_ns = cfg->strategy.max_book_age_ms * 1000000LL,
+        .min_annualized_bps = cfg->strategy.min_annualized_return / 100,
+        .same_venue = cfg->strategy.same_venue,
+    };
+}
+
 int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer, size_t max_tokens, pm_engine **out,
                   pm_err *err) {
     *out = NULL;
@@ -140,14 +151,7 @@ int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer,
     e->cfg = cfg;
     e->writer = writer;
     pm_pair_slot_init(&e->slot, pairs);
-    e->params = (pm_det_params){
-        .min_edge = cfg->strategy.min_edge,
-        .min_profit = cfg->strategy.min_profit,
-        .max_size = cfg->strategy.max_size,
-        .max_book_age_ns = cfg->strategy.max_book_age_ms * 1000000LL,
-        .min_annualized_bps = cfg->strategy.min_annualized_return / 100,
-        .same_venue = cfg->strategy.same_venue,
-    };
+    e->params = pm_engine_det_params(cfg);
     const char **tick = NULL, **tok = NULL;
     size_t nt, np;
     poly_feed_config fc;

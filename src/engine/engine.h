@@ -36,6 +36,10 @@ typedef struct pm_engine_stats {
     uint64_t det[PM_DET_STATUS_COUNT];
 } pm_engine_stats;
 
+/* The detector's parameters from [strategy]: min_annualized_return (scale 6) as basis points,
+ * max_book_age_ms in nanoseconds. */
+pm_det_params pm_engine_det_params(const pm_config *cfg);
+
 /* An engine over these pairs (taken over: freed with the engine). writer may be NULL (nothing
  * stored: replays). max_tokens: room in the Polymarket feed for assets added by reloads. */
 int pm_engine_new(const pm_config *cfg, pm_pair_cache *pairs, pm_writer *writer, size_t max_tokens, pm_engine **out,
