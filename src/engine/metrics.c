@@ -63,7 +63,8 @@ static void one(sink *k, const char *name, const char *type, const char *help, u
     put(k, "%s %" PRIu64 "\n", name, v);
 }
 
-int pm_metrics_render(const pm_metrics_snap *s, char *buf, size_t cap) {
+int pm_metrics_render(const pm_metrics_snap *s, const pm_live_metrics *live, char *buf, size_t cap) {
+    (void)live;
     sink k = {buf, cap, 0, cap == 0};
     per_venue(&k, "pmarb_frames_total", "counter", "WebSocket frames received.", s->frames);
     one(&k, "pmarb_book_updates_total", "counter", "Order book updates applied.", s->books);

@@ -80,7 +80,7 @@ static void serve(pm_metrics_http *h, int fd) {
         snprintf(h->body, sizeof h->body, "{\"error\":\"only GET\"}");
     } else if (!strcmp(path, "/metrics")) {
         pm_metrics_read(h->pub, &s);
-        status = pm_metrics_render(&s, h->body, sizeof h->body) < 0 ? 500 : 200;
+        status = pm_metrics_render(&s, NULL, h->body, sizeof h->body) < 0 ? 500 : 200;
         type = "text/plain; version=0.0.4; charset=utf-8";
     } else if (!strcmp(path, "/health")) {
         pm_metrics_read(h->pub, &s);

@@ -240,6 +240,23 @@ static const char m6_same_venue[] =
     "DROP TABLE temp.opportunities_m6;"
     "CREATE INDEX opportunities_match ON opportunities(match_id, ts_ns);";
 
+/* 7: live execution. An order's delivered quantity (what the account holds from its fills: a
+ * Polymarket buy's fee is withheld in shares) and cash (how much the venue's cash balance went
+ * down for it, fees included; negative for a sale), so pmarb's view of each venue's cash is
+ * its balance at the start minus Σ cash. pair_halts: pairs taken out of trading after repeated
+ * one-legged fills, until a person clears them (`pmarb pairs clear-halt`). */
+static const char m7_live_execution[] =
+    "ALTER TABLE orders ADD COLUMN delivered_qty INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE orders ADD COLUMN cash INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE pair_halts ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  match_id TEXT NOT NULL REFERENCES market_matches(id),"
+    "  reason TEXT NOT NULL,"
+    "  created_ns INTEGER NOT NULL,"
+    "  cleared_ns INTEGER,"                     /* NULL while the pair is halted */
+    "  cleared_by TEXT);"
+    "CREATE INDEX pair_halts_open ON pair_halts(match_id) WHERE cleared_ns IS NULL;";
+
 const pm_migration pm_migrations[] = {
     {1, "seed schema: markets, market_matches", m1_seed},
     {2, "market details, match polarity and review fields", m2_market_details},
@@ -249,5 +266,6 @@ const pm_migration pm_migrations[] = {
     {5, "matcher memory: LLM answer cache, content hashes each match was judged on", m5_match_memory},
     {6, "same-venue opportunities: directions kalshi_same / polymarket_same, the other venue's columns NULL",
      m6_same_venue},
+    {7, "live execution: orders' delivered quantity and cash, pair halts", m7_live_execution},
 };
 const int pm_migration_count = (int)(sizeof pm_migrations / sizeof pm_migrations[0]);

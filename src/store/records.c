@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-static const char *const kind_names[] = {"opportunity", "order", "order_update", "fill", "position", "event"};
+static const char *const kind_names[] = {"opportunity", "order", "order_update", "fill", "position", "event", "pair_halt"};
 
 const char *pm_rec_kind_name(pm_rec_kind k) { return (unsigned)k < 6 ? kind_names[k] : "invalid"; }
 
@@ -60,7 +60,8 @@ static sqlite3_stmt *opportunity(pm_db *db, const pm_rec_opportunity *o, pm_err 
 static const char sql_order[] =
     "INSERT INTO orders (id, venue, client_order_id, venue_order_id, opportunity_id, match_id, role,"
     " market_id, side, outcome, price, qty, tif, mode, status, created_ns, sent_ns, updated_ns)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16)";
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16)"
+    " ON CONFLICT (id) DO NOTHING"; /* recorded again from the order journal after a crash: kept once */
 
 static sqlite3_stmt *order(pm_db *db, const pm_rec_order *o, pm_err *err) {
     sqlite3_stmt *st = pm_db_stmt(db, sql_order, err);
@@ -88,7 +89,7 @@ static sqlite3_stmt *order(pm_db *db, const pm_rec_order *o, pm_err *err) {
 static const char sql_order_update[] =
     "UPDATE orders SET status = ?2, venue_order_id = COALESCE(?3, venue_order_id), filled_qty = ?4,"
     " avg_price = COALESCE(?5, avg_price), fee = ?6, error = COALESCE(?7, error),"
-    " sent_ns = COALESCE(?8, sent_ns), updated_ns = ?9 WHERE id = ?1";
+    " sent_ns = COALESCE(?8, sent_ns), updated_ns = ?9, delivered_qty = ?10, cash = ?11 WHERE id = ?1";
 
 static sqlite3_stmt *order_update(pm_db *db, const pm_rec_order_update *u, pm_err *err) {
     sqlite3_stmt *st = pm_db_stmt(db, sql_order_update, err);
@@ -102,6 +103,8 @@ static sqlite3_stmt *order_update(pm_db *db, const pm_rec_order_update *u, pm_er
     bind_opt(st, 7, u->error);
     pm_db_bind_int_or_null(st, 8, u->sent_ns, 0);
     sqlite3_bind_int64(st, 9, u->updated_ns);
+    sqlite3_bind_int64(st, 10, u->delivered_qty);
+    sqlite3_bind_int64(st, 11, u->cash);
     return st;
 }
 
@@ -167,6 +170,17 @@ static sqlite3_stmt *event(pm_db *db, const pm_rec_event *e, pm_err *err) {
     return st;
 }
 
+static const char sql_pair_halt[] = "INSERT INTO pair_halts (match_id, reason, created_ns) VALUES (?1, ?2, ?3)";
+
+static sqlite3_stmt *pair_halt(pm_db *db, const pm_rec_pair_halt *h, pm_err *err) {
+    sqlite3_stmt *st = pm_db_stmt(db, sql_pair_halt, err);
+    if (!st) return NULL;
+    bind_str(st, 1, h->match_id);
+    bind_str(st, 2, h->reason);
+    sqlite3_bind_int64(st, 3, h->created_ns);
+    return st;
+}
+
 int pm_store_write_record(pm_db *db, const pm_record *r, int *inserted, pm_err *err) {
     sqlite3_stmt *st;
     switch (r->kind) {
@@ -176,6 +190,7 @@ int pm_store_write_record(pm_db *db, const pm_record *r, int *inserted, pm_err *
     case PM_REC_FILL: st = fill(db, &r->u.fill, err); break;
     case PM_REC_POSITION: st = position(db, &r->u.position, err); break;
     case PM_REC_EVENT: st = event(db, &r->u.event, err); break;
+    case PM_REC_PAIR_HALT: st = pair_halt(db, &r->u.pair_halt, err); break;
     default: return pm_err_set(err, "unknown record kind %d", (int)r->kind);
     }
     if (!st) return -1;

@@ -22,6 +22,7 @@ typedef enum pm_rec_kind {
     PM_REC_FILL,         /* stored once per (venue, venue_fill_id) */
     PM_REC_POSITION,     /* the position after a change (replaces the row) */
     PM_REC_EVENT,        /* audit trail */
+    PM_REC_PAIR_HALT,    /* a pair halted until a person clears it */
 } pm_rec_kind;
 
 typedef struct pm_rec_opportunity {
@@ -72,6 +73,8 @@ typedef struct pm_rec_order_update {
     pm_qty_t filled_qty;
     pm_px_t avg_price;                         /* -1 keeps the stored value */
     pm_usd_t fee;
+    pm_qty_t delivered_qty;                    /* held from the fills (Polymarket buy: after fee shares) */
+    pm_usd_t cash;                             /* cash balance decrease for the fills so far, fees included */
     char error[160];                           /* "" keeps the stored value */
     int64_t sent_ns;                           /* 0 keeps the stored value */
     int64_t updated_ns;
@@ -114,6 +117,12 @@ typedef struct pm_rec_event {
     char detail[PM_REC_DETAIL_MAX];            /* JSON object text */
 } pm_rec_event;
 
+typedef struct pm_rec_pair_halt {
+    char match_id[PM_UUID_LEN];
+    char reason[160];
+    int64_t created_ns;
+} pm_rec_pair_halt;
+
 typedef struct pm_record {
     pm_rec_kind kind;
     union {
@@ -123,6 +132,7 @@ typedef struct pm_record {
         pm_rec_fill fill;
         pm_rec_position position;
         pm_rec_event event;
+        pm_rec_pair_halt pair_halt;
     } u;
 } pm_record;
 

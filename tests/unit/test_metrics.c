@@ -78,13 +78,13 @@ static void test_render(void **state) {
     (void)state;
     pm_metrics_snap s = sample();
     char buf[8192];
-    int n = pm_metrics_render(&s, buf, sizeof buf);
+    int n = pm_metrics_render(&s, NULL, buf, sizeof buf);
     assert_string_equal(buf, expected);
     assert_int_equal(n, (int)strlen(expected));
     s.pnl = -50000;
-    pm_metrics_render(&s, buf, sizeof buf);
+    pm_metrics_render(&s, NULL, buf, sizeof buf);
     assert_non_null(strstr(buf, "\npmarb_paper_pnl_dollars -0.050000\n"));
-    assert_int_equal(pm_metrics_render(&s, buf, 100), -1); /* too small: refused, not cut */
+    assert_int_equal(pm_metrics_render(&s, NULL, buf, 100), -1); /* too small: refused, not cut */
 }
 
 static void test_health(void **state) {
