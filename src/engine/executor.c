@@ -59,6 +59,7 @@ static void res_init(pm_xres *r, pm_executor *x, pm_xres_kind kind, const pm_xcm
     r->trade = c->trade;
     r->leg = c->leg;
     snprintf(r->order_id, sizeof r->order_id, "%s", c->order.id);
+    snprintf(r->client_id, sizeof r->client_id, "%s", c->order.client_id);
 }
 
 static void count_result(pm_executor *x, const pm_exec_ack *a) {

@@ -58,6 +58,7 @@ typedef struct pm_xres {
     pm_venue venue;
     int trade, leg;
     char order_id[PM_UUID_LEN];
+    char client_id[PM_EXEC_ID_MAX]; /* the order's client id as built (Polymarket: its hash) */
     int sent;              /* ORDER: 1 when the request went out (or may have) */
     pm_exec_ack ack;
     char error[PM_EXEC_ERROR_MAX]; /* why it was not sent / could not be found / cancel failed */

@@ -1,0 +1,91 @@
+/* live_orders.c — reading back orders and positions for live trading (see live_orders.h). */
+#include "store/live_orders.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void col_text(sqlite3_stmt *st, int i, char *out, size_t cap) {
+    const unsigned char *t = sqlite3_column_text(st, i);
+    snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+static const char sql_open[] =
+    "SELECT id, venue, client_order_id, venue_order_id, opportunity_id, match_id, role, market_id, side, outcome,"
+    " price, qty, tif, status, created_ns, sent_ns FROM orders"
+    " WHERE mode = 'live' AND status IN ('created','sent','unknown','resting') ORDER BY created_ns";
+
+int pm_store_open_orders(pm_db *db, int (*cb)(void *ctx, const pm_rec_order *o), void *ctx, pm_err *err) {
+    sqlite3_stmt *st = pm_db_stmt(db, sql_open, err);
+    if (!st) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pm_rec_order o;
+        memset(&o, 0, sizeof o);
+        char text[16];
+        col_text(st, 0, o.id, sizeof o.id);
+        col_text(st, 1, text, sizeof text);
+        if (pm_venue_parse(text, &o.venue)) continue;
+        col_text(st, 2, o.client_order_id, sizeof o.client_order_id);
+        col_text(st, 3, o.venue_order_id, sizeof o.venue_order_id);
+        col_text(st, 4, o.opportunity_id, sizeof o.opportunity_id);
+        col_text(st, 5, o.match_id, sizeof o.match_id);
+        col_text(st, 6, o.role, sizeof o.role);
+        col_text(st, 7, o.market_id, sizeof o.market_id);
+        col_text(st, 8, text, sizeof text);
+        if (pm_side_parse(text, &o.side)) continue;
+        col_text(st, 9, text, sizeof text);
+        if (pm_outcome_parse(text, &o.outcome)) continue;
+        o.price = sqlite3_column_int64(st, 10);
+        o.qty = sqlite3_column_int64(st, 11);
+        col_text(st, 12, o.tif, sizeof o.tif);
+        col_text(st, 13, o.status, sizeof o.status);
+        o.created_ns = sqlite3_column_int64(st, 14);
+        o.sent_ns = sqlite3_column_int64(st, 15);
+        o.live = 1;
+        if (cb(ctx, &o)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pm_db_fail(db, "reading open orders", err);
+    return 0;
+}
+
+static const char sql_journaled[] =
+    "UPDATE orders SET client_order_id = ?2, status = 'sent', sent_ns = ?3 WHERE id = ?1 AND status = 'created'";
+
+int pm_store_order_journaled(pm_db *db, const pm_rec_order *o, pm_err *err) {
+    pm_record r = {.kind = PM_REC_ORDER};
+    r.u.order = *o;
+    if (pm_store_write_record(db, &r, NULL, err)) return -1;
+    sqlite3_stmt *st = pm_db_stmt(db, sql_journaled, err);
+    if (!st) return -1;
+    pm_db_bind_text(st, 1, o->id);
+    pm_db_bind_text(st, 2, o->client_order_id);
+    sqlite3_bind_int64(st, 3, o->sent_ns);
+    return pm_db_exec_stmt(db, st, "recording a journalled order", err);
+}
+
+static const char sql_positions[] =
+    "SELECT venue, market_id, outcome, qty, cost, realized_pnl, updated_ns FROM positions WHERE mode = 'live'";
+
+int pm_store_live_positions(pm_db *db, int (*cb)(void *ctx, const pm_rec_position *p), void *ctx, pm_err *err) {
+    sqlite3_stmt *st = pm_db_stmt(db, sql_positions, err);
+    if (!st) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        pm_rec_position p;
+        memset(&p, 0, sizeof p);
+        char text[16];
+        col_text(st, 0, text, sizeof text);
+        if (pm_venue_parse(text, &p.venue)) continue;
+        col_text(st, 1, p.market_id, sizeof p.market_id);
+        col_text(st, 2, text, sizeof text);
+        if (pm_outcome_parse(text, &p.outcome)) continue;
+        p.live = 1;
+        p.qty = sqlite3_column_int64(st, 3);
+        p.cost = sqlite3_column_int64(st, 4);
+        p.realized_pnl = sqlite3_column_int64(st, 5);
+        p.updated_ns = sqlite3_column_int64(st, 6);
+        if (cb(ctx, &p)) break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pm_db_fail(db, "reading live positions", err);
+    return 0;
+}
