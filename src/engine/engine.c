@@ -215,6 +215,7 @@ int pm_engine_risk_slot(const pm_engine *e, const char *pair_id) {
 void pm_engine_set_live(pm_engine *e, pm_live *live, pm_risk *risk) {
     e->live = live;
     e->risk = risk;
+    pm_feeds_set_user_channels(e->feeds, live != NULL);
 }
 
 const pm_book *pm_engine_book(void *ctx, pm_venue v, const char *market_id) {
@@ -564,6 +565,9 @@ void pm_engine_on_event(void *user, const pm_event *ev) {
     case PM_EV_STALE: e->st.stale_events++; break;
     case PM_EV_MARKET: on_market(e, ev); break;
     case PM_EV_FEE: on_fee(e, ev); break;
+    case PM_EV_FILL:
+        if (e->live) pm_live_user_fill(e->live, ev);
+        break;
     default: break;
     }
 }

@@ -19,6 +19,8 @@ pm_ledger *pm_ledger_new(size_t capacity) {
 
 void pm_ledger_free(pm_ledger *l) { free(l); }
 
+void pm_ledger_clear(pm_ledger *l) { l->n = 0; }
+
 static pm_ledger_pos *find(const pm_ledger *l, pm_venue v, const char *id, pm_outcome o) {
     for (size_t i = 0; i < l->n; i++) {
         const pm_ledger_pos *p = &l->pos[i];

@@ -2,8 +2,8 @@
  * (after fees taken in shares), the money paid for them, and realized PnL. Orders change it by
  * exactly what the venue reported (delivered contracts, cash); it mirrors the venues' own
  * accounting so a reconciliation compares like with like:
- *   Kalshi nets a market's outcomes — buying NO while holding YES closes YES (each pair of
- *   contracts is worth $1, realized at once) — so at most one outcome of a ticker is held;
+ *   Kalshi nets a market's outcomes — buying NO while holding YES closes YES (each netted
+ *   pair is worth $1 and paid at once: the order's cash is its charge less $1 per netted pair) — so at most one outcome of a ticker is held;
  *   Polymarket outcomes are separate tokens and never net.
  * A sale reduces the holding; cost leaves in proportion to the quantity (rounded down), and
  * what the sale brought in less that cost is realized. A fixed table sized at creation: no
@@ -32,6 +32,8 @@ typedef struct pm_ledger pm_ledger;
 
 pm_ledger *pm_ledger_new(size_t capacity);
 void pm_ledger_free(pm_ledger *l);
+/* Forgets every position (before loading them again). */
+void pm_ledger_clear(pm_ledger *l);
 
 /* Sets a position as stored (loading at start, adopting a venue's figures). */
 int pm_ledger_set(pm_ledger *l, pm_venue v, const char *market_id, pm_outcome o, pm_qty_t qty, pm_usd_t cost,

@@ -419,6 +419,45 @@ static void on_fills(pm_live *l, const trade *t, const lorder *o, const pm_xres 
     }
 }
 
+static int str_is(pm_str s, const char *z) { return s.n && s.n == strlen(z) && !memcmp(s.p, z, s.n); }
+
+void pm_live_user_fill(pm_live *l, const pm_event *ev) {
+    if (!ev->trade_id.n || ev->trade_id.n >= PM_REC_VENUE_ID_MAX) return;
+    for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) {
+        trade *t = &l->t[i];
+        if (!t->used) continue;
+        for (int k = 0; k < t->norders; k++) {
+            const lorder *o = &t->o[k];
+            if (t->s[o->side].venue != ev->venue || !(str_is(ev->client_order_id, o->order.client_id) || str_is(ev->order_id, o->order.client_id)))
+                continue;
+            pm_record rec;
+            memset(&rec, 0, sizeof rec);
+            rec.kind = PM_REC_FILL;
+            pm_rec_fill *x = &rec.u.fill;
+            x->venue = ev->venue;
+            memcpy(x->venue_fill_id, ev->trade_id.p, ev->trade_id.n);
+            snprintf(x->order_id, sizeof x->order_id, "%s", o->order.id);
+            if (ev->order_id.n < sizeof x->venue_order_id) memcpy(x->venue_order_id, ev->order_id.p, ev->order_id.n);
+            snprintf(x->market_id, sizeof x->market_id, "%s", o->order.market_id);
+            x->side = o->order.side;
+            x->outcome = o->order.outcome;
+            x->price = ev->price;
+            x->qty = ev->qty;
+            x->qty_delivered = ev->qty;
+            pm_fee_quote q; /* a Polymarket buy delivers what its fee shares leave */
+            if (o->order.side == PM_SIDE_BUY && ev->is_taker &&
+                !pm_fee_quote_fill(&t->s[o->side].fee, PM_SIDE_BUY, 0, ev->price, ev->qty, &q, NULL))
+                x->qty_delivered = q.delivered;
+            x->fee = ev->fee;
+            x->is_taker = ev->is_taker;
+            snprintf(x->source, sizeof x->source, "ws");
+            x->ts_ns = x->received_ns = pm_wall_ns();
+            submit(l, &rec);
+            return;
+        }
+    }
+}
+
 static void handle(pm_live *l, const pm_xres *r, int64_t now) {
     if (r->kind == PM_XRES_CANCELED) {
         if (r->error[0])

@@ -24,6 +24,7 @@
 
 #include "config/config.h"
 #include "core/detector.h"
+#include "core/events.h"
 #include "core/risk.h"
 #include "engine/executor.h"
 #include "engine/ledger.h"
@@ -74,6 +75,12 @@ int pm_live_dispatch(pm_live *l, const pm_pair *pair, size_t slot, const pm_oppo
 
 /* Between messages: executor results, residuals to resolve, unknown orders to look up again. */
 void pm_live_poll(pm_live *l, int64_t now_mono);
+
+/* A fill pushed on a venue's user channel (PM_EV_FILL). A fill of an order in flight is stored
+ * (source ws) under its trade id — the same row the order's REST look-up stores, so it is
+ * kept once; positions move only by the orders' own figures, so a fill seen both ways counts
+ * once. Fills of orders not in flight are already stored from REST. */
+void pm_live_user_fill(pm_live *l, const pm_event *ev);
 
 /* Trades not finished. */
 int pm_live_in_flight(const pm_live *l);

@@ -89,3 +89,29 @@ int pm_store_live_positions(pm_db *db, int (*cb)(void *ctx, const pm_rec_positio
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pm_db_fail(db, "reading live positions", err);
     return 0;
 }
+
+static const char sql_halted[] = "SELECT DISTINCT match_id FROM pair_halts WHERE cleared_ns IS NULL ORDER BY match_id";
+
+int pm_store_halted_pairs(pm_db *db, int (*cb)(void *ctx, const char *match_id), void *ctx, pm_err *err) {
+    sqlite3_stmt *st = pm_db_stmt(db, sql_halted, err);
+    if (!st) return -1;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb(ctx, (const char *)sqlite3_column_text(st, 0))) break;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pm_db_fail(db, "reading pair halts", err);
+    return 0;
+}
+
+static const char sql_clear[] =
+    "UPDATE pair_halts SET cleared_ns = ?2, cleared_by = ?3 WHERE match_id = ?1 AND cleared_ns IS NULL";
+
+int pm_store_clear_pair_halt(pm_db *db, const char *match_id, const char *by, int64_t now_ns, int *cleared, pm_err *err) {
+    sqlite3_stmt *st = pm_db_stmt(db, sql_clear, err);
+    if (!st) return -1;
+    pm_db_bind_text(st, 1, match_id);
+    sqlite3_bind_int64(st, 2, now_ns);
+    pm_db_bind_text(st, 3, by);
+    if (pm_db_exec_stmt(db, st, "clearing a pair halt", err)) return -1;
+    *cleared = sqlite3_changes(pm_db_handle(db));
+    return 0;
+}

@@ -17,4 +17,10 @@ int pm_store_order_journaled(pm_db *db, const pm_rec_order *o, pm_err *err);
 /* Every live position row; cb returns 0 to go on. */
 int pm_store_live_positions(pm_db *db, int (*cb)(void *ctx, const pm_rec_position *p), void *ctx, pm_err *err);
 
+/* The match id of every pair halted and not cleared (pair_halts); cb returns 0 to go on. */
+int pm_store_halted_pairs(pm_db *db, int (*cb)(void *ctx, const char *match_id), void *ctx, pm_err *err);
+
+/* Clears the halts of a pair (a person decided it may trade again): *cleared gets how many. */
+int pm_store_clear_pair_halt(pm_db *db, const char *match_id, const char *by, int64_t now_ns, int *cleared, pm_err *err);
+
 #endif
