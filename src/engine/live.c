@@ -33,6 +33,7 @@ typedef struct side {
 
 typedef struct lorder {
     int used, final, sent;
+    int fills_pending;                    /* FILLS results the executor still owes for it */
     int side;
     pm_exec_order order;
     char role[16];
@@ -368,6 +369,7 @@ static void on_order(pm_live *l, trade *t, lorder *o, const pm_xres *r, int64_t 
         pm_risk_order_done(l->c.risk, (size_t)t->pair, &o->reserved, 0, 0);
         return;
     }
+    if (r->sent && r->ack.filled > 0) o->fills_pending++; /* the executor reads its fills next */
     if (r->client_id[0]) /* Polymarket's client id (the order hash) is known once its executor signed it */
         snprintf(o->order.client_id, sizeof o->order.client_id, "%s", r->client_id);
     account(l, t, o, &r->ack);
@@ -472,7 +474,11 @@ static void handle(pm_live *l, const pm_xres *r, int64_t now) {
     trade *t = &l->t[r->trade];
     if (!t->used || r->leg < 0 || r->leg >= t->norders) return;
     lorder *o = &t->o[r->leg];
-    if (r->kind == PM_XRES_FILLS) on_fills(l, t, o, r);
+    if (strcmp(o->order.id, r->order_id)) return; /* not this trade's: never happens while trades wait for their fills */
+    if (r->kind == PM_XRES_FILLS) {
+        on_fills(l, t, o, r);
+        if (o->fills_pending > 0) o->fills_pending--;
+    }
     else on_order(l, t, o, r, now);
 }
 
@@ -553,7 +559,9 @@ static void resolve(pm_live *l, trade *t, int64_t now) {
     hedge_side(l, ss, &hs);
     hedge_side(l, ls, &hl);
     pm_hedge_plan plan = {.action = PM_HEDGE_NONE, .why = "a book is not subscribed"};
-    if (hs.book && hl.book) pm_hedge_decide(&hs, &hl, residual, long_cost, l->c.cfg->risk.max_hedge_loss, &plan);
+    int killed = pm_risk_killed(l->c.risk);
+    if (killed) plan.why = "the kill switch is on";
+    else if (hs.book && hl.book) pm_hedge_decide(&hs, &hl, residual, long_cost, l->c.cfg->risk.max_hedge_loss, &plan);
     if (plan.action == PM_HEDGE_DUST) {
         l->st.dust++;
         audit(l, "warn", "residual_dust", t, NULL, "{\"residual\":%" PRId64 ",\"venue\":\"%s\"}", residual,
@@ -561,11 +569,14 @@ static void resolve(pm_live *l, trade *t, int64_t now) {
         finish(l, t, "dust");
         return;
     }
-    if (plan.action == PM_HEDGE_NONE || t->rounds == PM_LIVE_ROUNDS) {
-        if (now < t->resolve_until && t->rounds < PM_LIVE_ROUNDS) {
+    int out_of_time = now >= t->resolve_until || t->rounds == PM_LIVE_ROUNDS || killed;
+    if (plan.action == PM_HEDGE_NONE || out_of_time) {
+        if (!out_of_time) {
             t->next_try = now + RESOLVE_RETRY_NS;
             return;
         }
+        if (t->rounds == PM_LIVE_ROUNDS) plan.why = "no more hedge or unwind orders allowed for this trade";
+        else if (!killed && plan.action != PM_HEDGE_NONE) plan.why = "the risk gate kept refusing the order";
         l->st.unresolved++;
         if (l->c.metrics) atomic_fetch_add(&l->c.metrics->unresolved, 1);
         pm_warn("live", "one-legged position left open: look at it and trade it by hand", PM_KV_S("pair", t->pair_id),
@@ -583,7 +594,6 @@ static void resolve(pm_live *l, trade *t, int64_t now) {
     pm_risk_reason why = pm_risk_admit_order(l->c.risk, (size_t)t->pair, &leg, now);
     if (why != PM_RISK_OK) {
         t->next_try = now + RESOLVE_RETRY_NS;
-        if (why == PM_RISK_KILLED) t->resolve_until = now; /* nothing more goes out: say so at once */
         return;
     }
     lorder *o = add_order(t, si, complete ? PM_SIDE_BUY : PM_SIDE_SELL, plan.limit, plan.qty, PM_TIF_FAK,
@@ -632,6 +642,7 @@ void pm_live_poll(pm_live *l, int64_t now) {
         int open = 0;
         for (int k = 0; k < t->norders; k++) {
             lorder *o = &t->o[k];
+            if (o->fills_pending) open = 1;
             if (o->final) continue;
             open = 1;
             if (o->retry_at && now >= o->retry_at) look_up_again(l, t, o, now);
