@@ -1,7 +1,8 @@
 /* test_poly_exec.c — Polymarket's pm_exec_ops against `pmarb sim` over real sockets: a FOK buy
  * filled in full (gross shares, shares delivered after the fee, cash = the balance's drop,
  * holdings, fills summing to the fill); a FOK that cannot fill (nothing changes); a FAK
- * partial; a sale of held shares (cash negative after its fee); the simulator's refusal fault;
+ * partial; a buy whose qty × price is not whole cents (the signed shares matched); a sale of
+ * held shares (cash negative after its fee); the simulator's refusal fault;
  * a 500 (unknown, then find: never taken); a response late beyond the timeout (unknown, then
  * find: the real fill); cancel-all of a resting GTC order placed directly; a fee-free market. */
 #include <stdarg.h>
@@ -290,6 +291,31 @@ static void test_fok_unfilled_and_fak_partial(void **state) {
     assert_int_equal(held(f, f->m.yes), a.delivered);
 }
 
+/* qty × price not whole cents: the signed amount is cut to cents, and the ack says what matched */
+static void test_inexact_buy(void **state) {
+    fixture *f = *state;
+    pm_px_t px;
+    pm_qty_t level;
+    best(f, f->m.yes, 1, &px, &level);
+    pm_qty_t q = 1230000; /* 1.23 shares */
+    assert_true(level >= q);
+    pm_usd_t n;
+    poly_amounts am;
+    assert_int_equal(pm_notional(px, q, PM_ROUND_FLOOR, &n, NULL), 0);
+    assert_int_equal(poly_market_amounts(PM_SIDE_BUY, px, n - n % PM_CENT, PM_CENT, &am, NULL), 0);
+    assert_true(am.taker_amount < q && am.taker_amount > q - PM_CENT * PM_SCALE / px - 1);
+    int64_t before = cash(f);
+    pm_exec_order o;
+    pm_exec_ack a;
+    pm_err err;
+    order(f, &o, f->m.yes, PM_SIDE_BUY, px, q, PM_TIF_FOK);
+    assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(a.status, PM_EXEC_FILLED);
+    expect_buy(f, &a, am.taker_amount, px);
+    assert_int_equal(before - cash(f), a.cash);
+    assert_int_equal(held(f, f->m.yes), a.delivered);
+}
+
 static void test_reject_and_500(void **state) {
     fixture *f = *state;
     pm_px_t px;
@@ -423,6 +449,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_fok_buy_and_sell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fok_unfilled_and_fak_partial, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inexact_buy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reject_and_500, setup, teardown),
         cmocka_unit_test_setup_teardown(test_late_answer_then_find, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_all_resting, setup, teardown),

@@ -172,11 +172,16 @@ static int walk_trade(void *ctx, const poly_trade *t) {
     return 0;
 }
 
+/* Unix seconds from which the order's trades are looked up. */
+static int64_t lookup_from(const pm_exec_order *o) {
+    return o->prepared_unix_s > PEXEC_LOOKBACK_S ? o->prepared_unix_s - PEXEC_LOOKBACK_S : 0;
+}
+
 /* The order's trades on its token since it was built. */
 static int walk_trades(poly_exec *x, const pm_exec_order *o, walk *w, pm_err *err) {
     w->hash = o->client_id;
     w->side = o->side;
-    poly_trade_filter f = {.asset_id = o->market_id, .after = o->prepared_unix_s > PEXEC_LOOKBACK_S ? o->prepared_unix_s - PEXEC_LOOKBACK_S : 0};
+    poly_trade_filter f = {.asset_id = o->market_id, .after = lookup_from(o)};
     return poly_list_trades(&x->rest, &f, walk_trade, w, err);
 }
 
@@ -293,8 +298,7 @@ static int pexec_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, 
     poly_order_fate fate;
     ack_init(a, o);
     a->call_ns = pm_mono_ns();
-    int64_t after = o->prepared_unix_s > PEXEC_LOOKBACK_S ? o->prepared_unix_s - PEXEC_LOOKBACK_S : 0;
-    if (poly_find_order_fate(&x->rest, o->client_id, o->market_id, after, &fate, err)) return -1;
+    if (poly_find_order_fate(&x->rest, o->client_id, o->market_id, lookup_from(o), &fate, err)) return -1;
     if (fate.fate == POLY_FATE_NOT_FOUND) {
         a->ack_ns = pm_mono_ns();
         a->status = PM_EXEC_REJECTED;
@@ -381,7 +385,8 @@ static int need(const pm_secrets *s, pm_secret_id id, pm_err *err) {
     return pm_err_set(err, "Polymarket execution needs %s", pm_secret_name(id));
 }
 
-static int copy_cred(char *dst, size_t cap, const char *src, pm_secret_id id, pm_err *err) {
+static int copy_cred(char *dst, size_t cap, const pm_secrets *s, pm_secret_id id, pm_err *err) {
+    const char *src = s->value[id];
     if (strlen(src) >= cap) return pm_err_set(err, "%s is too long", pm_secret_name(id));
     memcpy(dst, src, strlen(src) + 1);
     return 0;
@@ -396,9 +401,9 @@ static int exec_init(poly_exec *x, const pm_config *cfg, const pm_secrets *s, in
         return -1;
     poly_creds c;
     memset(&c, 0, sizeof c);
-    if (copy_cred(c.key, sizeof c.key, sv[PM_SECRET_POLY_API_KEY], PM_SECRET_POLY_API_KEY, err) ||
-        copy_cred(c.secret, sizeof c.secret, sv[PM_SECRET_POLY_API_SECRET], PM_SECRET_POLY_API_SECRET, err) ||
-        copy_cred(c.passphrase, sizeof c.passphrase, sv[PM_SECRET_POLY_API_PASSPHRASE], PM_SECRET_POLY_API_PASSPHRASE, err))
+    if (copy_cred(c.key, sizeof c.key, s, PM_SECRET_POLY_API_KEY, err) ||
+        copy_cred(c.secret, sizeof c.secret, s, PM_SECRET_POLY_API_SECRET, err) ||
+        copy_cred(c.passphrase, sizeof c.passphrase, s, PM_SECRET_POLY_API_PASSPHRASE, err))
         return -1;
     if (poly_wallet_new(sv[PM_SECRET_POLY_PRIVATE_KEY], &x->wallet, err))
         return pm_err_wrap(err, "%s", pm_secret_name(PM_SECRET_POLY_PRIVATE_KEY));
