@@ -23,7 +23,7 @@
 #include "testutil.h"
 #include "util/log.h"
 
-#define Q(x) ((pm_qty_t)((x) * 1000000.0 + 0.5)) /* test literals only: contracts → fixed point */
+#define Q(n) ((pm_qty_t)(n) * PM_SCALE) /* whole contracts */
 #define MAX_HOLD 80
 
 typedef struct fake_hold {
@@ -289,7 +289,7 @@ static void test_adopt(void **state) {
 static void test_adopt_rounds_cost_half_even(void **state) {
     fixture *f = *state;
     put_position(f->db, PM_VENUE_POLYMARKET, "111", PM_OUTCOME_YES, 1, Q(3), 1000001, 0);
-    f->p.hold[0].qty = Q(1.5); /* 1.000001 × 1.5/3 = 0.5000005 → 0.500000 (tie to even) */
+    f->p.hold[0].qty = 1500000; /* 1.000001 × 1.5/3 = 0.5000005 → 0.500000 (tie to even) */
     pm_recon r;
     pm_err err;
     assert_int_equal(pm_reconcile(f->db, f->venues, &r, &err), 0);
