@@ -107,7 +107,7 @@ static void side_from_leg(side *s, const pm_pair *p, const pm_opp_leg *ol, const
     if (s->venue == PM_VENUE_POLYMARKET) {
         s->mkt.tick = p->polymarket.tick_size > 0 ? p->polymarket.tick_size : 0;
         s->mkt.neg_risk = p->polymarket.neg_risk;
-        s->mkt.exchange_version = 2; /* MERGE: p->polymarket.exchange_version once the pair cache has it */
+        s->mkt.exchange_version = p->polymarket.exchange_version;
         snprintf(s->mkt.condition_id, sizeof s->mkt.condition_id, "%s", p->polymarket.condition_id);
     } else
         s->mkt.tick = p->kalshi.tick_size > 0 ? p->kalshi.tick_size : 0;

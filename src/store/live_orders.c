@@ -63,33 +63,6 @@ int pm_store_order_journaled(pm_db *db, const pm_rec_order *o, pm_err *err) {
     return pm_db_exec_stmt(db, st, "recording a journalled order", err);
 }
 
-static const char sql_positions[] =
-    "SELECT venue, market_id, outcome, qty, cost, realized_pnl, updated_ns FROM positions WHERE mode = 'live'";
-
-int pm_store_live_positions(pm_db *db, int (*cb)(void *ctx, const pm_rec_position *p), void *ctx, pm_err *err) {
-    sqlite3_stmt *st = pm_db_stmt(db, sql_positions, err);
-    if (!st) return -1;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        pm_rec_position p;
-        memset(&p, 0, sizeof p);
-        char text[16];
-        col_text(st, 0, text, sizeof text);
-        if (pm_venue_parse(text, &p.venue)) continue;
-        col_text(st, 1, p.market_id, sizeof p.market_id);
-        col_text(st, 2, text, sizeof text);
-        if (pm_outcome_parse(text, &p.outcome)) continue;
-        p.live = 1;
-        p.qty = sqlite3_column_int64(st, 3);
-        p.cost = sqlite3_column_int64(st, 4);
-        p.realized_pnl = sqlite3_column_int64(st, 5);
-        p.updated_ns = sqlite3_column_int64(st, 6);
-        if (cb(ctx, &p)) break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pm_db_fail(db, "reading live positions", err);
-    return 0;
-}
-
 static const char sql_halted[] = "SELECT DISTINCT match_id FROM pair_halts WHERE cleared_ns IS NULL ORDER BY match_id";
 
 int pm_store_halted_pairs(pm_db *db, int (*cb)(void *ctx, const char *match_id), void *ctx, pm_err *err) {

@@ -1,6 +1,6 @@
 /* live_orders.h — what a start of live trading reads back: orders whose outcome the database
  * does not know yet (an earlier run stopped before its answer was stored), orders named by an
- * executor's journal, and the live positions. */
+ * executor's journal, and pair halts (positions: positions.h). */
 #ifndef PM_STORE_LIVE_ORDERS_H
 #define PM_STORE_LIVE_ORDERS_H
 
@@ -13,9 +13,6 @@ int pm_store_open_orders(pm_db *db, int (*cb)(void *ctx, const pm_rec_order *o),
 /* An order the journal says was sent: inserted when missing; when stored as 'created' (the
  * send was not recorded) its client id, status 'sent' and send time are set. */
 int pm_store_order_journaled(pm_db *db, const pm_rec_order *o, pm_err *err);
-
-/* Every live position row; cb returns 0 to go on. */
-int pm_store_live_positions(pm_db *db, int (*cb)(void *ctx, const pm_rec_position *p), void *ctx, pm_err *err);
 
 /* The match id of every pair halted and not cleared (pair_halts); cb returns 0 to go on. */
 int pm_store_halted_pairs(pm_db *db, int (*cb)(void *ctx, const char *match_id), void *ctx, pm_err *err);
