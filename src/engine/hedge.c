@@ -66,7 +66,7 @@ static int sell_walk(const pm_hedge_side *s, pm_qty_t qty, pm_usd_t *proceeds, p
 void pm_hedge_decide(const pm_hedge_side *short_side, const pm_hedge_side *long_side, pm_qty_t residual,
                      pm_usd_t long_cost, pm_usd_t max_hedge_loss, pm_hedge_plan *out) {
     memset(out, 0, sizeof *out);
-    out->complete_loss = out->unwind_loss = -1;
+
     pm_qty_t cq = round_lot(residual, short_side->lot), uq = round_lot(residual, long_side->lot);
     int can_complete = cq > 0 && cq >= short_side->min_qty, can_unwind = uq > 0 && uq >= long_side->min_qty;
     if (!can_complete && !can_unwind) {
@@ -83,30 +83,30 @@ void pm_hedge_decide(const pm_hedge_side *short_side, const pm_hedge_side *long_
         pm_notional(max_hedge_loss, cq, PM_ROUND_FLOOR, &cap, NULL);
         if (!buy_walk(short_side, cq, &cgross, &cost, &climit)) {
             pm_usd_t loss = part + cost - value;
-            out->complete_loss = loss > 0 ? loss : 0;
-            if (loss > cap) out->complete_loss = -1; /* beyond max_hedge_loss: not an option */
+            out->can_complete = loss <= cap; /* beyond max_hedge_loss: not an option */
+            out->complete_loss = loss;
         }
     }
     if (can_unwind && long_side->book->state == PM_BOOK_LIVE) {
         pm_usd_t proceeds, part = long_cost;
         if (uq < residual) pm_mul_div(long_cost, uq, residual, PM_ROUND_FLOOR, &part, NULL);
         if (!sell_walk(long_side, uq, &proceeds, &ulimit)) {
-            pm_usd_t loss = part - proceeds;
-            out->unwind_loss = loss > 0 ? loss : 0;
+            out->can_unwind = 1;
+            out->unwind_loss = part - proceeds;
         }
     }
-    if (out->complete_loss >= 0 && (out->unwind_loss < 0 || out->complete_loss <= out->unwind_loss)) {
+    if (out->can_complete && (!out->can_unwind || out->complete_loss <= out->unwind_loss)) {
         out->action = PM_HEDGE_COMPLETE;
         out->qty = cgross;
         out->limit = climit;
         out->loss = out->complete_loss;
         out->why = "completing the short leg loses less";
-    } else if (out->unwind_loss >= 0) {
+    } else if (out->can_unwind) {
         out->action = PM_HEDGE_UNWIND;
         out->qty = uq;
         out->limit = ulimit;
         out->loss = out->unwind_loss;
-        out->why = out->complete_loss < 0 ? "completing is not possible within max_hedge_loss: unwinding"
+        out->why = !out->can_complete ? "completing is not possible within max_hedge_loss: unwinding"
                                           : "unwinding the long leg loses less";
     } else {
         out->action = PM_HEDGE_NONE;

@@ -37,8 +37,9 @@ typedef struct pm_hedge_plan {
     pm_hedge_action action;
     pm_qty_t qty;            /* order size (gross: a Polymarket buy is grossed up for its fee shares) */
     pm_px_t limit;
-    pm_usd_t loss;           /* expected loss of the chosen way, micro-dollars (≥ 0) */
-    pm_usd_t complete_loss, unwind_loss; /* each way's expected loss; -1 when not possible */
+    pm_usd_t loss;           /* expected loss of the chosen way, micro-dollars (negative: a gain) */
+    int can_complete, can_unwind;        /* which ways are open (books live, deep enough, within the cap) */
+    pm_usd_t complete_loss, unwind_loss; /* each way's expected loss (negative: a gain); 0 when not priced */
     const char *why;         /* static text */
 } pm_hedge_plan;
 

@@ -104,3 +104,13 @@ int pm_metrics_health(const pm_metrics_snap *s, char *buf, size_t cap) {
     snprintf(buf, cap, "{\"status\":\"ok\"}");
     return 200;
 }
+
+void pm_live_metrics_init(pm_live_metrics *m) {
+    memset(m, 0, sizeof *m);
+    pm_hist_init(&m->feed_to_decision);
+    pm_hist_init(&m->ack_to_second_wire);
+    for (int v = 0; v < PM_VENUE_COUNT; v++) {
+        pm_hist_init(&m->decision_to_wire[v]);
+        pm_hist_init(&m->venue_rtt[v]);
+    }
+}

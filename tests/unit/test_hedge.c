@@ -1,6 +1,6 @@
 /* test_hedge.c — the residual of a one-legged trade: complete the short side within
  * max_hedge_loss, or unwind the long side, whichever loses less on the books as they are; a
- * Kalshi NO side priced off YES bids; a Polymarket buy grossed up for its fee shares; dust
+ * Kalshi NO side priced off YES bids; a gain counts as a negative loss; a Polymarket buy grossed up for its fee shares; dust
  * below both venues' smallest order; nothing while a book is not live. Exact figures. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,7 +61,8 @@ static void test_unwind_beyond_cap(void **state) {
     assert_int_equal(p.qty, Q(10));
     assert_int_equal(p.limit, C(38));
     assert_int_equal(p.loss, 300000);
-    assert_int_equal(p.complete_loss, -1);
+    assert_int_equal(p.can_complete, 0);
+    assert_int_equal(p.complete_loss, 700000);
     assert_string_equal(p.why, "completing is not possible within max_hedge_loss: unwinding");
 }
 
@@ -76,7 +77,7 @@ static void test_kalshi_no_short_side(void **state) {
     assert_int_equal(p.action, PM_HEDGE_COMPLETE);
     assert_int_equal(p.qty, Q(10));
     assert_int_equal(p.limit, C(42));
-    assert_int_equal(p.loss, 0);
+    assert_int_equal(p.loss, -300000); /* a gain */
     assert_int_equal(p.unwind_loss, 500000);
 }
 
@@ -109,8 +110,8 @@ static void test_dust_and_not_live(void **state) {
     pm_book_invalidate(&t);
     pm_hedge_decide(&ss, &ls, Q(10), 6000000, 50000, &p);
     assert_int_equal(p.action, PM_HEDGE_NONE);
-    assert_int_equal(p.complete_loss, -1);
-    assert_int_equal(p.unwind_loss, -1);
+    assert_int_equal(p.can_complete, 0);
+    assert_int_equal(p.can_unwind, 0);
 }
 
 int main(void) {

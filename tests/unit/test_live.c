@@ -179,7 +179,7 @@ static void trade(rig *r) {
     pm_det_market k = {.venue = PM_VENUE_KALSHI, .yes = &r->kbook, .fee = pm_fee_none(PM_VENUE_KALSHI), .tick = PM_CENT,
                        .lot = PM_SCALE, .min_qty = PM_SCALE};
     pm_det_market p = {.venue = PM_VENUE_POLYMARKET, .no = &r->tbook, .fee = pm_fee_none(PM_VENUE_POLYMARKET),
-                       .tick = PM_CENT, .lot = PM_SCALE / 100, .min_qty = Q(5)};
+                       .tick = PM_CENT, .lot = PM_SCALE / 100, .min_qty = Q(1)};
     pm_det_leg legs[2] = {{.m = &k, .outcome = PM_OUTCOME_YES, .book = &r->kbook, .id = "KX-A"},
                           {.m = &p, .outcome = PM_OUTCOME_NO, .book = &r->tbook, .id = "222"}};
     pm_opportunity o;
@@ -265,6 +265,8 @@ static void test_partial_second_leg_completed(void **state) {
     (void)state;
     rig r;
     rig_start(&r, PM_EXEC_SEQUENTIAL);
+    pm_level ka[] = {{C(40), Q(50)}}, kb[] = {{C(30), Q(50)}};
+    assert_int_equal(pm_book_snapshot(&r.kbook, kb, 1, ka, 1, 2), 0);
     r.venue[0].script[0] = ack(PM_EXEC_FILLED, Q(10), 4100000);
     r.venue[1].script[0] = ack(PM_EXEC_PARTIAL, Q(6), 3300000);
     r.venue[1].script[1] = ack(PM_EXEC_FILLED, Q(4), 2240000);
@@ -272,7 +274,7 @@ static void test_partial_second_leg_completed(void **state) {
     r.venue[1].nscript = 2;
     trade(&r);
     /* 4 short on Polymarket: buying them at 0.56 costs 2.24 against 1.64 paid for 4 Kalshi YES:
-     * the pair of 4 pays $4 — cheaper than selling 4 YES at 0.58 */
+     * the pair of 4 pays $4, a gain of 0.12 — better than selling 4 YES at 0.30 (a loss of 0.44) */
     assert_int_equal(r.venue[1].sends, 2);
     assert_int_equal(r.venue[1].sent[1].side, PM_SIDE_BUY);
     assert_int_equal(r.venue[1].sent[1].qty, Q(4));
