@@ -355,17 +355,9 @@ void pm_risk_pair_clear(pm_risk *r, size_t pair) {
     p->cool_start = p->nring = p->head = 0;
 }
 
-void pm_risk_pair_move(pm_risk *r, size_t from, size_t to) {
-    if (!r || from >= r->npairs || to >= r->npairs || from == to) return;
-    pair_state t = r->pairs[from];
-    r->pairs[from] = r->pairs[to];
-    r->pairs[to] = t;
-    int64_t *a = ring_of(r, from), *b = ring_of(r, to);
-    for (int64_t i = 0; i < r->ring_cap; i++) {
-        int64_t x = a[i];
-        a[i] = b[i];
-        b[i] = x;
-    }
+void pm_risk_hold(pm_risk *r, size_t pair, pm_venue v, pm_qty_t qty, pm_usd_t cost) {
+    if (!r || pair >= r->npairs || !venue_ok(v)) return;
+    pair_add(r, pair, v, qty, cost, 0, 0);
 }
 
 void pm_risk_set_cash(pm_risk *r, pm_venue v, pm_usd_t cash) {

@@ -179,8 +179,18 @@ static void on_park(pm_executor *x, pm_xcmd *c) {
     slot->used = 1;
 }
 
+static void run_cmd(pm_executor *x, pm_xcmd *c);
+
 static void on_handover(pm_executor *x, const pm_xcmd *h) {
     parked *p = park_of(x, h->trade);
+    /* The GO can overtake its PARK: the feed thread queued the PARK here before the first leg
+     * went out, so it is already waiting among the feed's commands — run them up to it. */
+    pm_xcmd earlier;
+    while (!p && pm_spsc_pop(&x->from_feed, &earlier)) {
+        run_cmd(x, &earlier);
+        atomic_fetch_sub(&x->busy, 1);
+        p = park_of(x, h->trade);
+    }
     if (!p) return; /* its PARK failed and was reported */
     p->used = 0;
     if (h->kind == PM_XCMD_GO) {
