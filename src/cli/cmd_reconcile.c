@@ -137,12 +137,12 @@ int pm_cmd_reconcile(pm_cli *cli, int argc, char **argv) {
     if (json) print_json(&r, adopted);
     else print_text(&r, adopted);
     if (!r.ndiffs_total) return PM_EXIT_OK;
-    char what[160] = "";
+    char what[320] = "";
     if (r.ndiffs) {
         char ours[PM_FIXED_BUF], theirs[PM_FIXED_BUF];
         pm_fixed_format_exact(r.diff[0].ours, 0, ours, sizeof ours);
         pm_fixed_format_exact(r.diff[0].theirs, 0, theirs, sizeof theirs);
-        snprintf(what, sizeof what, "%s %.60s %s ours %s, theirs %s%s", pm_venue_name(r.diff[0].venue), r.diff[0].market_id,
+        snprintf(what, sizeof what, "%s %s %s ours %s, theirs %s%s", pm_venue_name(r.diff[0].venue), r.diff[0].market_id,
                  pm_outcome_name(r.diff[0].outcome), ours, theirs, r.ndiffs_total > 1 ? ", …" : "");
     }
     return pm_cli_fail("positions differ from the venues: %zu market outcome(s) (%s); run `pmarb reconcile "
