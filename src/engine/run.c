@@ -142,10 +142,11 @@ static uint64_t frames_of(pm_engine *e) {
     return st.frames[PM_VENUE_KALSHI] + st.frames[PM_VENUE_POLYMARKET];
 }
 
-static void span(FILE *out, const char *name, pm_hist *h) {
+static int span(FILE *out, const char *name, pm_hist *h) {
     int n;
     pm_latency l = pm_hist_summary(h, &n);
     if (n) fprintf(out, " %s p50 %" PRId64 " us p99 %" PRId64 " us (%d);", name, l.p50 / 1000, l.p99 / 1000, n);
+    return n;
 }
 
 /* Live trading's summary lines (after the engine's). */
@@ -164,13 +165,13 @@ static void live_summary(const pm_trading_report *r, pm_live_metrics *m, FILE *o
     fprintf(out, "%s%s\n", r->risk.killed ? " (kill switch on)" : "",
             r->reconcile_diffs ? " (halted: positions differ from the venues)" : "");
     fprintf(out, "latency:");
-    span(out, "feed_to_decision", &m->feed_to_decision);
-    span(out, "decision_to_wire_kalshi", &m->decision_to_wire[PM_VENUE_KALSHI]);
-    span(out, "decision_to_wire_polymarket", &m->decision_to_wire[PM_VENUE_POLYMARKET]);
-    span(out, "ack_to_second_wire", &m->ack_to_second_wire);
-    span(out, "venue_rtt_kalshi", &m->venue_rtt[PM_VENUE_KALSHI]);
-    span(out, "venue_rtt_polymarket", &m->venue_rtt[PM_VENUE_POLYMARKET]);
-    fputc('\n', out);
+    int n = span(out, "feed_to_decision", &m->feed_to_decision) +
+            span(out, "decision_to_wire_kalshi", &m->decision_to_wire[PM_VENUE_KALSHI]) +
+            span(out, "decision_to_wire_polymarket", &m->decision_to_wire[PM_VENUE_POLYMARKET]) +
+            span(out, "ack_to_second_wire", &m->ack_to_second_wire) +
+            span(out, "venue_rtt_kalshi", &m->venue_rtt[PM_VENUE_KALSHI]) +
+            span(out, "venue_rtt_polymarket", &m->venue_rtt[PM_VENUE_POLYMARKET]);
+    fprintf(out, "%s\n", n ? "" : " no orders sent");
 }
 
 int pm_run(const pm_run_options *o, pm_err *err) {
