@@ -360,7 +360,7 @@ static void test_malformed(void **state) {
     assert_int_equal(pm_risk_admit_order(r, 0, &neg, T0), PM_RISK_PAIR_LIMIT);
     pm_risk_order_done(r, 5, &ok, C(1), D(1));
     assert_int_equal(pm_risk_one_legged(r, 5, T0), 0);
-    pm_risk_pair_move(r, 0, 5);
+    pm_risk_hold(r, 5, K, C(1), D(1));
     assert_int_equal(pm_risk_cash_room(r, (pm_venue)-1), 0);
     assert_int_equal(pm_risk_admit(NULL, 0, &ok, 1, 1, T0), PM_RISK_KILLED);
     assert_null(pm_risk_new(NULL, 1));
@@ -436,32 +436,22 @@ static void test_daily_loss(void **state) {
     pm_risk_free(r);
 }
 
-static void test_pair_move(void **state) {
+/* What earlier runs left held counts like a fill: it takes room, not open orders or tokens. */
+static void test_hold(void **state) {
     (void)state;
     pm_risk_limits l = wide();
     l.max_contracts_per_pair = C(10);
     pm_risk *r = gate(&l, 3);
-    assert_int_equal(admit2(r, 0, C(6), D(3), C(4), D(2)), PM_RISK_OK);
-    fill2(r, 0, C(6), D(3), C(4), D(2));
-    assert_int_equal(admit2(r, 1, C(2), D(1), C(2), D(1)), PM_RISK_OK); /* in flight, busy */
-    pm_risk_one_legged(r, 0, T0);
-    pm_risk_stats before = stats(r);
-    pm_risk_pair_move(r, 0, 2);
-    room(r, 0, C(10), D(1000) - D(7));   /* $7 held and reserved in all */
+    pm_risk_hold(r, 2, K, C(6), D(3));
+    pm_risk_hold(r, 2, P, C(6), D(4));
     room(r, 2, C(4), D(1000) - D(7));
-    assert_int_equal(pm_risk_one_legged(r, 2, T0 + 1), 1);  /* the outcome moved with it */
-    /* a move onto a held pair exchanges the two */
-    pm_risk_pair_move(r, 1, 2);
-    room(r, 1, C(4), D(1000) - D(7));
-    assert_int_equal(pm_risk_admit(r, 1, &(pm_risk_leg){K, C(4), 0}, 1, 1, T0 + S(60)), PM_RISK_PAIR_COOLDOWN);
-    assert_int_equal(pm_risk_admit(r, 1, &(pm_risk_leg){K, C(4), 0}, 1, 1, T0 + S(60) + 1), PM_RISK_OK);
-    assert_int_equal(pm_risk_admit(r, 2, &(pm_risk_leg){K, 0, 0}, 1, 1, T0), PM_RISK_PAIR_BUSY);
-    pm_risk_stats after = stats(r);
-    for (int v = 0; v < PM_VENUE_COUNT; v++) {
-        assert_int_equal(after.held_qty[v], before.held_qty[v]);
-        assert_int_equal(after.held_cost[v], before.held_cost[v]);
-    }
-    assert_int_equal(after.reserved_qty[K], before.reserved_qty[K] + C(4));
+    room(r, 0, C(10), D(1000) - D(7)); /* the total notional room is shared */
+    pm_risk_stats s = stats(r);
+    assert_int_equal(s.held_qty[K], C(6));
+    assert_int_equal(s.held_cost[P], D(4));
+    assert_int_equal(s.open_orders, 0);
+    assert_int_equal(pm_risk_admit(r, 2, &(pm_risk_leg){K, C(5), 0}, 1, 1, T0), PM_RISK_PAIR_LIMIT);
+    assert_int_equal(pm_risk_admit(r, 2, &(pm_risk_leg){K, C(4), 0}, 1, 1, T0), PM_RISK_OK);
     pm_risk_free(r);
 }
 
@@ -502,7 +492,7 @@ int main(void) {
         cmocka_unit_test(test_cash_room),       cmocka_unit_test(test_order_done),
         cmocka_unit_test(test_room),            cmocka_unit_test(test_enum_order),
         cmocka_unit_test(test_malformed),       cmocka_unit_test(test_cooldown_blacklist),
-        cmocka_unit_test(test_daily_loss),      cmocka_unit_test(test_pair_move),
+        cmocka_unit_test(test_daily_loss),      cmocka_unit_test(test_hold),
         cmocka_unit_test(test_resize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
