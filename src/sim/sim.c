@@ -51,7 +51,9 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
     pm_sim *s = calloc(1, sizeof *s);
     if (!s) return pm_err_set(err, "out of memory");
     snprintf(s->listen, sizeof s->listen, "%s", opt->listen ? opt->listen : "127.0.0.1");
-    if (opt->scenario ? sim_kalshi_load_scenario(&s->kalshi, opt->scenario, err) : sim_kalshi_init(&s->kalshi, opt->seed, err))
+    if (opt->scenario ? sim_kalshi_load_scenario(&s->kalshi, opt->scenario, err)
+        : opt->demo ? sim_kalshi_init_demo(&s->kalshi, opt->seed, err)
+                    : sim_kalshi_init(&s->kalshi, opt->seed, err))
         goto fail;
     if (opt->kalshi_public_key) {
         FILE *f = fopen(opt->kalshi_public_key, "r");
