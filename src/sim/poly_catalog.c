@@ -100,9 +100,10 @@ static const event_tmpl events[] = {
      "This market will resolve to \"Yes\" if any Binance 1-minute candle for ETH/USDT in 2026 has a final high price of "
      "$10,000 or more. Otherwise, this market will resolve to \"No\".",
      {{"Will Ethereum reach $10,000 in 2026?", ""}}},
-    /* the demo catalogue's mirrors (kalshi_venue.c demo_templates): absent under the built-in one */
+    /* the demo catalogue's mirrors (kalshi_venue.c demo_templates): absent under the built-in one;
+     * most fee-free, as many Polymarket markets are */
     {"KXUNRATE-26NOV", "US unemployment rate for November 2026", "us-unemployment-rate-november-2026", "2026-12-04T00:00:00Z",
-     0, 10000, "economics_fees", 50000, 250000,
+     0, 10000, NULL, 0, 0,
      "This market will resolve to \"Yes\" if the US unemployment rate for November 2026, as first published by the Bureau "
      "of Labor Statistics (BLS), is {}. Otherwise, this market will resolve to \"No\".",
      {{"Will the US unemployment rate for November 2026 be above 4.2%?", "above 4.2%"},
@@ -118,7 +119,7 @@ static const event_tmpl events[] = {
       {"Will US core CPI inflation for November 2026 be above 3.2%?", "above 3.2%"},
       {"Will US core CPI inflation for November 2026 be at most 3.4%?", "at most 3.4%", 1}}},
     {"KXWTI-26DEC31", "WTI crude oil on December 31, 2026", "wti-crude-oil-on-december-31-2026", "2026-12-31T21:00:00Z", 0,
-     10000, "finance_fees", 40000, 250000,
+     10000, NULL, 0, 0,
      "This market will resolve to \"Yes\" if the front-month WTI crude oil futures contract settles {} on December 31, "
      "2026. Otherwise, this market will resolve to \"No\".",
      {{"Will WTI crude oil settle above $60 on December 31, 2026?", "above $60"},
@@ -126,7 +127,7 @@ static const event_tmpl events[] = {
       {"Will WTI crude oil settle at $80 or below on December 31, 2026?", "at $80 or below", 1},
       {"Will WTI crude oil settle above $90 on December 31, 2026?", "above $90"}}},
     {"KXGOLD-26DEC31", "Gold on December 31, 2026", "gold-on-december-31-2026", "2026-12-31T21:00:00Z", 0, 10000,
-     "finance_fees", 40000, 250000,
+     NULL, 0, 0,
      "This market will resolve to \"Yes\" if the spot price of gold closes {} on December 31, 2026. Otherwise, this "
      "market will resolve to \"No\".",
      {{"Will gold close above $3,000 on December 31, 2026?", "above $3,000"},
@@ -134,7 +135,7 @@ static const event_tmpl events[] = {
       {"Will gold close above $4,000 on December 31, 2026?", "above $4,000"},
       {"Will gold close above $4,500 on December 31, 2026?", "above $4,500"}}},
     {"KXSILVER-26DEC31", "Silver on December 31, 2026", "silver-on-december-31-2026", "2026-12-31T21:00:00Z", 0, 10000,
-     "finance_fees", 40000, 250000,
+     NULL, 0, 0,
      "This market will resolve to \"Yes\" if the spot price of silver closes {} on December 31, 2026. Otherwise, this "
      "market will resolve to \"No\".",
      {{"Will silver close above $30 on December 31, 2026?", "above $30"},
@@ -142,7 +143,7 @@ static const event_tmpl events[] = {
       {"Will silver close at $40 or below on December 31, 2026?", "at $40 or below", 1},
       {"Will silver close above $45 on December 31, 2026?", "above $45"}}},
     {"KXNDXY-26DEC31", "Nasdaq-100 on December 31, 2026", "nasdaq-100-on-december-31-2026", "2026-12-31T21:00:00Z", 0, 10000,
-     "finance_fees", 40000, 250000,
+     NULL, 0, 0,
      "This market will resolve to \"Yes\" if the Nasdaq-100 index closes {} on December 31, 2026, per the official closing "
      "value published by Nasdaq. Otherwise, this market will resolve to \"No\".",
      {{"Will the Nasdaq-100 close above 22,000 on December 31, 2026?", "above 22,000"},

@@ -30,6 +30,7 @@ struct pm_sim {
 static void woken(lws_sorted_usec_list_t *sul) { (void)sul; }
 
 #define SIM_TICK_NS 20000000LL /* 50 price steps a second */
+#define SIM_DEMO_OVERSHOOT 250 /* the demo's Polymarket overreacts six times as often: trades within seconds */
 
 static const struct lws_protocols protocols[] = {
     {"pmarb-sim", sim_http_callback, 0, 65536, 0, NULL, 0},
@@ -68,6 +69,7 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
         if (sim_kalshi_set_key(&s->kalshi, opt->kalshi_key_id ? opt->kalshi_key_id : "", pem, n, err)) goto fail;
     }
     if (sim_prices_init(&s->prices, s->kalshi.nmarkets + SIM_POLY_OWN_QUESTIONS, opt->seed, err)) goto fail;
+    if (opt->demo) s->prices.overshoot = SIM_DEMO_OVERSHOOT;
     seed_fair_values(&s->prices, &s->kalshi);
     if (sim_poly_init(&s->poly, &s->kalshi, &s->prices, opt->seed, err) ||
         sim_poly_ledger_init(&s->poly, opt->poly_starting_balance, err))
