@@ -1,16 +1,40 @@
-/* cmd_pairs.c — `pmarb pairs list`: the proposed, approved and rejected market matches. */
+/* cmd_pairs.c — `pmarb pairs list`: the proposed, approved and rejected market matches;
+ * `pmarb pairs clear-halt ID`: a person lets a pair halted after repeated one-legged fills
+ * trade again. */
 #include "cli/cli.h"
 #include "cli/render.h"
+#include "store/live_orders.h"
+#include "util/clock.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 static const char usage[] =
-    "usage: pmarb pairs list [--status approved|pending_review|rejected] [--json]\n\n"
-    "Lists market matches, highest confidence first. `--status approved` shows exactly what\n"
+    "usage: pmarb pairs list [--status approved|pending_review|rejected] [--json]\n"
+    "       pmarb pairs clear-halt PAIR_ID\n\n"
+    "list: market matches, highest confidence first. `--status approved` shows exactly what\n"
     "`pmarb run` may trade (approved pairs whose markets are both still active are loaded).\n"
-    "--json prints one JSON document {\"pairs\": [...], \"count\": N}.\n";
+    "--json prints one JSON document {\"pairs\": [...], \"count\": N}.\n"
+    "clear-halt: live trading halts a pair after [risk] max_one_legged one-legged fills twice\n"
+    "(the first time it only cools down); once you have looked at why, this lets it trade again\n"
+    "from the next start of `pmarb run`.\n";
+
+static int clear_halt(pm_cli *cli, int argc, char **argv) {
+    if (argc != 3) return pm_cli_usage_error("pairs", "clear-halt takes one PAIR_ID");
+    pm_db *db = pm_cli_open_db(cli);
+    if (!db) return PM_EXIT_ERROR;
+    pm_err err;
+    int cleared = 0;
+    const char *who = getenv("USER");
+    int rc = pm_store_clear_pair_halt(db, argv[2], who && who[0] ? who : "unknown", pm_wall_ns(), &cleared, &err);
+    pm_db_close(db);
+    if (rc) return pm_cli_fail("%s", err.msg);
+    if (!cleared) return pm_cli_fail("pair %s is not halted", argv[2]);
+    printf("pair %s may trade again from the next `pmarb run`\n", argv[2]);
+    return PM_EXIT_OK;
+}
 
 typedef struct list_ctx {
     int json;
@@ -41,6 +65,7 @@ int pm_cmd_pairs(pm_cli *cli, int argc, char **argv) {
         fputs(usage, stdout);
         return PM_EXIT_OK;
     }
+    if (argc >= 2 && !strcmp(argv[1], "clear-halt")) return clear_halt(cli, argc, argv);
     if (argc < 2 || strcmp(argv[1], "list") != 0)
         return pm_cli_usage_error("pairs", argc < 2 ? "missing subcommand" : "unknown subcommand '%s'", argv[1]);
     static const struct option opts[] = {

@@ -22,6 +22,7 @@
 #include "core/market.h"
 #include "core/money.h"
 #include "util/err.h"
+#include "util/uuid.h"
 
 #define PM_EXEC_ID_MAX 96      /* client / venue order ids, trade ids */
 #define PM_EXEC_MARKET_MAX 96  /* Kalshi ticker / Polymarket token id */
@@ -52,7 +53,7 @@ typedef struct pm_exec_market {
 } pm_exec_market;
 
 typedef struct pm_exec_order {
-    char id[40];               /* pmarb's order id (orders.id, a UUIDv7) */
+    char id[PM_UUID_LEN];      /* pmarb's order id (orders.id, a UUIDv7) */
     char client_id[PM_EXEC_ID_MAX]; /* Kalshi: client_order_id (= id); Polymarket: the order hash "0x…" (set by prepare) */
     char market_id[PM_EXEC_MARKET_MAX];
     pm_side side;

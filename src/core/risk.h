@@ -74,7 +74,7 @@ typedef struct pm_risk_stats {
 
 pm_risk *pm_risk_new(const pm_risk_limits *lim, size_t npairs);
 void pm_risk_free(pm_risk *r);
-/* Pairs were reloaded: room for npairs (held figures move with pm_risk_pair_move). -1 out of memory. */
+/* Room for npairs pairs (the engine numbers pairs stably: a reload only adds). -1 out of memory. */
 int pm_risk_resize(pm_risk *r, size_t npairs);
 
 /* What the detector may still use on a pair: contracts per leg and money for both legs
@@ -102,8 +102,8 @@ void pm_risk_trade_done(pm_risk *r, size_t pair);
 int pm_risk_one_legged(pm_risk *r, size_t pair, int64_t now_mono);
 void pm_risk_pair_blacklist(pm_risk *r, size_t pair);   /* loaded from the database at start */
 void pm_risk_pair_clear(pm_risk *r, size_t pair);
-/* Moves what the gate knows of pair from → to (a reload renumbered it). */
-void pm_risk_pair_move(pm_risk *r, size_t from, size_t to);
+/* What a pair already holds on a venue when trading starts (positions of earlier runs). */
+void pm_risk_hold(pm_risk *r, size_t pair, pm_venue v, pm_qty_t qty, pm_usd_t cost);
 
 /* The venue's cash as last read (reconciliation); held cost changes do not move it, orders do. */
 void pm_risk_set_cash(pm_risk *r, pm_venue v, pm_usd_t cash);

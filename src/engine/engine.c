@@ -1,6 +1,7 @@
 /* engine.c — the trading engine on the feed thread (see engine.h). */
 #include "engine/engine.h"
 
+#include "engine/live.h"
 #include "util/log.h"
 
 #include <inttypes.h>
@@ -15,6 +16,7 @@ typedef struct pair_state {
     int kidx, pyidx, pnidx;   /* feed indexes: Kalshi ticker, Polymarket YES / NO token (-1 none) */
     pm_qty_t qty;             /* committed by paper fills */
     pm_usd_t cost;
+    size_t risk_slot;         /* the pair's number in the live risk gate: kept across reloads */
 } pair_state;
 
 /* The pair cache's legs for one feed market, looked up once: a book event names its market by
@@ -40,6 +42,9 @@ struct pm_engine {
     pm_usd_t venue_cost[PM_VENUE_COUNT], total_cost;
     uint64_t seq;              /* paper fill numbers */
     int fee_unknown_logged;    /* a fee update left a pair's fees unknown: said once */
+    size_t next_slot;          /* risk slots handed out */
+    pm_live *live;             /* live mode: trades go here instead of paper */
+    pm_risk *risk;
     pm_engine_stats st;
 };
 
@@ -95,12 +100,18 @@ static int build_states(pm_engine *e, const pair_state *old, size_t nold) {
     if (!ps) return -1;
     for (size_t i = 0; i < n; i++) {
         const pm_pair *p = pm_pair_cache_at(c, i);
-        for (size_t j = 0; j < nold; j++)
+        int found = 0;
+        for (size_t j = 0; j < nold && !found; j++)
             if (!strcmp(old[j].id, p->id)) {
                 ps[i] = old[j];
-                break;
+                found = 1;
             }
+        if (!found) ps[i].risk_slot = e->next_slot++;
         prepare(e, p, &ps[i]);
+    }
+    if (e->risk && pm_risk_resize(e->risk, e->next_slot)) {
+        free(ps);
+        return -1;
     }
     free(e->ps);
     e->ps = ps;
@@ -192,6 +203,32 @@ pm_feeds *pm_engine_feeds(pm_engine *e) { return e->feeds; }
 pm_pair_slot *pm_engine_slot(pm_engine *e) { return &e->slot; }
 pm_pair_cache *pm_engine_pairs(pm_engine *e) { return e->slot.current; }
 void pm_engine_set_clock_offset(pm_engine *e, int64_t unix_minus_mono_ns) { e->offset = unix_minus_mono_ns; }
+
+size_t pm_engine_risk_slots(const pm_engine *e) { return e->next_slot; }
+
+int pm_engine_risk_slot(const pm_engine *e, const char *pair_id) {
+    for (size_t i = 0; i < e->nps; i++)
+        if (!strcmp(e->ps[i].id, pair_id)) return (int)e->ps[i].risk_slot;
+    return -1;
+}
+
+void pm_engine_set_live(pm_engine *e, pm_live *live, pm_risk *risk) {
+    e->live = live;
+    e->risk = risk;
+    pm_feeds_set_user_channels(e->feeds, live != NULL);
+}
+
+const pm_book *pm_engine_book(void *ctx, pm_venue v, const char *market_id) {
+    pm_engine *e = ctx;
+    if (v == PM_VENUE_KALSHI) {
+        kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
+        int i = kalshi_feed_index(kf, market_id, strlen(market_id));
+        return i >= 0 ? kalshi_feed_book(kf, i) : NULL;
+    }
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    int i = poly_feed_index(pf, market_id, strlen(market_id));
+    return i >= 0 ? poly_feed_book(pf, i) : NULL;
+}
 
 /* Subscribes the reloaded pairs' Kalshi tickers the feed does not hold, while the engine has
  * book slots for them (the rest are logged by prepare as not subscribed). */
@@ -341,7 +378,7 @@ static void record_opportunity(pm_engine *e, const pm_pair *pair, const pm_oppor
         *(kalshi ? &x->kalshi_fee : &x->polymarket_fee) = o->leg[0].fee + o->leg[1].fee;
         *(kalshi ? &x->kalshi_book_age_us : &x->polymarket_book_age_us) = age / 1000;
     }
-    x->live = 0;
+    x->live = e->live != NULL;
     snprintf(x->decision, sizeof x->decision, "%s", decision);
     snprintf(x->reason, sizeof x->reason, "%s", reason ? reason : "");
     submit(e, &r);
@@ -356,6 +393,29 @@ static void commit(pm_engine *e, pair_state *s, const pm_opportunity *o) {
         e->venue_qty[o->leg[i].venue] += o->leg[i].held;
         e->venue_cost[o->leg[i].venue] += o->leg[i].cost;
     }
+}
+
+/* Live: the risk gate, then the opportunity recorded (the orders name it), then the orders.
+ * 1 when the orders went to the executors. */
+static int live_trade(pm_engine *e, const pm_pair *pair, const pair_state *s, const pm_opportunity *o,
+                       const pm_det_leg legs[2], int64_t mono) {
+    char id[PM_UUID_LEN];
+    int64_t now = mono + e->offset;
+    pm_risk_reason why = pm_live_admit(e->live, s->risk_slot, o, mono);
+    if (why != PM_RISK_OK) {
+        e->st.rejected++;
+        record_opportunity(e, pair, o, "rejected", pm_risk_reason_name(why), now, id);
+        return 0;
+    }
+    record_opportunity(e, pair, o, "traded", NULL, now, id);
+    const char *reason;
+    if (pm_live_dispatch(e->live, pair, s->risk_slot, o, legs, id, mono, &reason)) {
+        e->st.rejected++;
+        pm_warn("engine", "a live trade could not be sent", PM_KV_S("pair", pair->id), PM_KV_S("reason", reason));
+        return 0;
+    }
+    e->st.traded++;
+    return 1;
 }
 
 static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
@@ -387,6 +447,11 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
     room = min_qty(room, cfg->risk.max_contracts_per_venue - e->venue_qty[PM_VENUE_POLYMARKET]);
     pm_usd_t money = min_qty(cfg->risk.max_notional_per_pair - s->cost, cfg->risk.max_notional_total - e->total_cost);
     pm_det_limits lim = {.max_qty = floor0(room), .max_cost = floor0(money)};
+    if (e->live) { /* the risk gate knows what is held and in flight */
+        pm_risk_room(e->risk, s->risk_slot, &lim.max_qty, &lim.max_cost);
+        k.balance = pm_risk_cash_room(e->risk, PM_VENUE_KALSHI);
+        p.balance = pm_risk_cash_room(e->risk, PM_VENUE_POLYMARKET);
+    }
     pm_det_clock clock = {.mono_ns = mono, .unix_ns = mono + e->offset};
     pm_opportunity opp[PM_DIR_COUNT];
     pm_det_status status[PM_DIR_COUNT];
@@ -407,6 +472,9 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
             decision = "skipped";
             reason = "another direction of this pair traded on the same update";
             e->st.skipped++;
+        } else if (e->live) {
+            traded = live_trade(e, pair, s, o, legs, mono);
+            continue;
         } else if (pm_paper_fill(e->paper, o, legs, books, &reason)) {
             decision = "rejected";
             e->st.rejected++;
@@ -497,6 +565,9 @@ void pm_engine_on_event(void *user, const pm_event *ev) {
     case PM_EV_STALE: e->st.stale_events++; break;
     case PM_EV_MARKET: on_market(e, ev); break;
     case PM_EV_FEE: on_fee(e, ev); break;
+    case PM_EV_FILL:
+        if (e->live) pm_live_user_fill(e->live, ev);
+        break;
     default: break;
     }
 }

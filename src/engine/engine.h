@@ -50,6 +50,20 @@ pm_feeds *pm_engine_feeds(pm_engine *e);
 pm_pair_slot *pm_engine_slot(pm_engine *e);
 pm_pair_cache *pm_engine_pairs(pm_engine *e);
 
+struct pm_live;
+struct pm_risk;
+/* Live mode: every opportunity goes through the risk gate to live (live.h) instead of paper;
+ * the detector's limits and balances come from the gate. risk must have room for
+ * pm_engine_risk_slots() pairs (the engine resizes it on reloads). */
+void pm_engine_set_live(pm_engine *e, struct pm_live *live, struct pm_risk *risk);
+/* Risk slots: a stable number per pair id for the live gate (a reload keeps a pair's, gives
+ * new pairs new ones). The count handed out, and a pair's (−1 unknown). */
+size_t pm_engine_risk_slots(const pm_engine *e);
+int pm_engine_risk_slot(const pm_engine *e, const char *pair_id);
+/* The current book of a Kalshi ticker or Polymarket token id (NULL when not subscribed); ctx is
+ * the engine (a pm_live_books callback). */
+const pm_book *pm_engine_book(void *ctx, pm_venue v, const char *market_id);
+
 /* Unix time = monotonic time + offset (close times and annualized returns use it). */
 void pm_engine_set_clock_offset(pm_engine *e, int64_t unix_minus_mono_ns);
 

@@ -13,6 +13,7 @@ struct pm_feeds {
     void *user;
     pm_feed_tap tap;
     void *tap_user;
+    int user_channels;
 };
 
 int pm_feeds_new(const char *const *tickers, size_t ntick, const char *const *tokens, size_t ntok, size_t max_tokens,
@@ -43,6 +44,8 @@ void pm_feeds_free(pm_feeds *f) {
     free(f);
 }
 
+void pm_feeds_set_user_channels(pm_feeds *f, int on) { f->user_channels = on; }
+
 void pm_feeds_set_tap(pm_feeds *f, pm_feed_tap tap, void *user) {
     f->tap = tap;
     f->tap_user = user;
@@ -59,7 +62,7 @@ static void emit_stale(pm_feeds *f, int64_t now) {
 
 void pm_feeds_connected(pm_feeds *f, pm_venue venue, int conn, int64_t now_ns) {
     tap(f, PM_IN_CONNECTED, venue, conn, NULL, 0, now_ns);
-    if (venue == PM_VENUE_KALSHI) kalshi_feed_connected(f->kalshi, 0);
+    if (venue == PM_VENUE_KALSHI) kalshi_feed_connected(f->kalshi, f->user_channels);
     else poly_feed_connected(f->poly, conn, now_ns);
 }
 

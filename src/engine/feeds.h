@@ -37,6 +37,9 @@ int pm_feeds_new(const char *const *tickers, size_t ntick, const char *const *to
                  const poly_feed_config *cfg, pm_event_fn emit, void *user, pm_feeds **out, pm_err *err);
 void pm_feeds_free(pm_feeds *f);
 void pm_feeds_set_tap(pm_feeds *f, pm_feed_tap tap, void *user);
+/* Live trading: the Kalshi connection also subscribes to the account's fill and user_orders
+ * channels (PM_EV_FILL / PM_EV_ORDER events) at every (re)connect. */
+void pm_feeds_set_user_channels(pm_feeds *f, int on);
 
 void pm_feeds_connected(pm_feeds *f, pm_venue venue, int conn, int64_t now_ns);
 void pm_feeds_disconnected(pm_feeds *f, pm_venue venue, int conn, int64_t now_ns);

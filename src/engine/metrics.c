@@ -63,8 +63,67 @@ static void one(sink *k, const char *name, const char *type, const char *help, u
     put(k, "%s %" PRIu64 "\n", name, v);
 }
 
+static void dollars(sink *k, const char *name, const char *labels, int64_t v) {
+    char text[PM_FIXED_BUF];
+    pm_fixed_format(v, 6, PM_ROUND_HALF_EVEN, text, sizeof text);
+    put(k, "%s%s %s\n", name, labels, text);
+}
+
+static void hist(sink *k, const char *name, const char *help, const char *labels, const pm_hist *h, int with_head) {
+    if (with_head) head(k, name, "histogram", help);
+    if (k->full) return;
+    pm_hist_snap snap;
+    pm_hist_snapshot(h, &snap);
+    int n = pm_hist_render(&snap, name, labels, k->buf + k->len, k->cap - k->len);
+    if (n < 0) k->full = 1;
+    else k->len += (size_t)n;
+}
+
+/* The live figures: risk refusals, kill/halt, open orders, live PnL (from the snapshot), and
+ * the executors' counters and latency histograms (from live). */
+static void render_live(sink *k, const pm_metrics_snap *s, const pm_live_metrics *live) {
+    head(k, "pmarb_risk_refused_total", "counter", "Live intents the risk gate refused, by reason (ok: admitted).");
+    for (int i = 0; i < PM_RISK_REASON_COUNT; i++)
+        put(k, "pmarb_risk_refused_total{reason=\"%s\"} %" PRIu64 "\n", pm_risk_reason_name((pm_risk_reason)i), s->risk_refused[i]);
+    one(k, "pmarb_trading_killed", "gauge", "1 while the kill switch is on.", s->killed);
+    one(k, "pmarb_trading_halted", "gauge", "1 while trading is halted (reconciliation, stop).", s->halted);
+    one(k, "pmarb_open_orders", "gauge", "Live orders in flight.", s->open_orders);
+    head(k, "pmarb_live_pnl_dollars", "gauge", "Live PnL, dollars (exact): realized, and open positions marked at the bids.");
+    dollars(k, "pmarb_live_pnl_dollars", "{kind=\"realized\"}", s->live_pnl_realized);
+    dollars(k, "pmarb_live_pnl_dollars", "{kind=\"marked\"}", s->live_pnl_marked);
+    if (!live) return;
+    uint64_t v[PM_VENUE_COUNT];
+    for (int i = 0; i < PM_VENUE_COUNT; i++) v[i] = atomic_load(&live->orders[i]);
+    per_venue(k, "pmarb_orders_total", "counter", "Live orders sent.", v);
+    head(k, "pmarb_order_results_total", "counter", "Live orders by how they ended.");
+    for (int i = 0; i < PM_VENUE_COUNT; i++)
+        for (int r = 0; r < PM_EXEC_STATUS_COUNT; r++)
+            put(k, "pmarb_order_results_total{venue=\"%s\",result=\"%s\"} %" PRIu64 "\n", pm_venue_name((pm_venue)i),
+                pm_exec_status_name((pm_exec_status)r), (uint64_t)atomic_load(&live->results[i][r]));
+    for (int i = 0; i < PM_VENUE_COUNT; i++) v[i] = atomic_load(&live->fills[i]);
+    per_venue(k, "pmarb_fills_total", "counter", "Live fills recorded.", v);
+    one(k, "pmarb_one_legged_total", "counter", "Trades whose legs filled different quantities.", atomic_load(&live->one_legged));
+    head(k, "pmarb_one_legged_resolved_total", "counter", "How one-legged trades were resolved.");
+    put(k, "pmarb_one_legged_resolved_total{how=\"hedged\"} %" PRIu64 "\n", (uint64_t)atomic_load(&live->hedged));
+    put(k, "pmarb_one_legged_resolved_total{how=\"unwound\"} %" PRIu64 "\n", (uint64_t)atomic_load(&live->unwound));
+    put(k, "pmarb_one_legged_resolved_total{how=\"unresolved\"} %" PRIu64 "\n", (uint64_t)atomic_load(&live->unresolved));
+    hist(k, "pmarb_feed_to_decision_seconds", "Frame received to trade intent formed.", "", &live->feed_to_decision, 1);
+    for (int i = 0; i < PM_VENUE_COUNT; i++) {
+        char labels[32];
+        snprintf(labels, sizeof labels, "venue=\"%s\"", pm_venue_name((pm_venue)i));
+        hist(k, "pmarb_decision_to_wire_seconds", "Trade intent to its first order on the wire, signing included.", labels,
+             &live->decision_to_wire[i], i == 0);
+    }
+    hist(k, "pmarb_ack_to_second_wire_seconds", "First leg's fill acknowledged to the second leg on the wire.", "",
+         &live->ack_to_second_wire, 1);
+    for (int i = 0; i < PM_VENUE_COUNT; i++) {
+        char labels[32];
+        snprintf(labels, sizeof labels, "venue=\"%s\"", pm_venue_name((pm_venue)i));
+        hist(k, "pmarb_venue_rtt_seconds", "Order on the wire to the venue's answer.", labels, &live->venue_rtt[i], i == 0);
+    }
+}
+
 int pm_metrics_render(const pm_metrics_snap *s, const pm_live_metrics *live, char *buf, size_t cap) {
-    (void)live;
     sink k = {buf, cap, 0, cap == 0};
     per_venue(&k, "pmarb_frames_total", "counter", "WebSocket frames received.", s->frames);
     one(&k, "pmarb_book_updates_total", "counter", "Order book updates applied.", s->books);
@@ -86,6 +145,8 @@ int pm_metrics_render(const pm_metrics_snap *s, const pm_live_metrics *live, cha
     pm_fixed_format(s->pnl, 6, PM_ROUND_HALF_EVEN, pnl, sizeof pnl);
     head(&k, "pmarb_paper_pnl_dollars", "gauge", "Paper PnL at settlement, dollars (exact).");
     put(&k, "pmarb_paper_pnl_dollars %s\n", pnl);
+    one(&k, "pmarb_live", "gauge", "1 when [run] mode = live.", s->live);
+    if (s->live) render_live(&k, s, live);
     return k.full ? -1 : (int)k.len;
 }
 
@@ -96,6 +157,10 @@ int pm_metrics_health(const pm_metrics_snap *s, char *buf, size_t cap) {
                      pm_venue_name((pm_venue)i), s->conns_up[i], s->conns[i]);
             return 503;
         }
+    if (s->killed || s->halted) {
+        snprintf(buf, cap, "{\"status\":\"unhealthy\",\"reason\":\"%s\"}", s->killed ? "trading killed" : "trading halted");
+        return 503;
+    }
     if (s->books_not_live) {
         snprintf(buf, cap, "{\"status\":\"unhealthy\",\"reason\":\"books not live %" PRIu64 "/%" PRIu64 "\"}", s->books_not_live,
                  s->books_total);
@@ -103,4 +168,14 @@ int pm_metrics_health(const pm_metrics_snap *s, char *buf, size_t cap) {
     }
     snprintf(buf, cap, "{\"status\":\"ok\"}");
     return 200;
+}
+
+void pm_live_metrics_init(pm_live_metrics *m) {
+    memset(m, 0, sizeof *m);
+    pm_hist_init(&m->feed_to_decision);
+    pm_hist_init(&m->ack_to_second_wire);
+    for (int v = 0; v < PM_VENUE_COUNT; v++) {
+        pm_hist_init(&m->decision_to_wire[v]);
+        pm_hist_init(&m->venue_rtt[v]);
+    }
 }

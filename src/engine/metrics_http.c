@@ -21,6 +21,7 @@
 struct pm_metrics_http {
     int fd, port;
     pm_metrics_pub *pub;
+    const pm_live_metrics *live;
     pthread_t thread;
     atomic_int stop;
     char req[REQ_MAX];
@@ -80,7 +81,7 @@ static void serve(pm_metrics_http *h, int fd) {
         snprintf(h->body, sizeof h->body, "{\"error\":\"only GET\"}");
     } else if (!strcmp(path, "/metrics")) {
         pm_metrics_read(h->pub, &s);
-        status = pm_metrics_render(&s, NULL, h->body, sizeof h->body) < 0 ? 500 : 200;
+        status = pm_metrics_render(&s, h->live, h->body, sizeof h->body) < 0 ? 500 : 200;
         type = "text/plain; version=0.0.4; charset=utf-8";
     } else if (!strcmp(path, "/health")) {
         pm_metrics_read(h->pub, &s);
@@ -129,13 +130,15 @@ static int parse_listen(const char *addr, struct sockaddr_in *sa, pm_err *err) {
     return 0;
 }
 
-int pm_metrics_http_start(const char *addr, pm_metrics_pub *pub, pm_metrics_http **out, pm_err *err) {
+int pm_metrics_http_start(const char *addr, pm_metrics_pub *pub, const pm_live_metrics *live, pm_metrics_http **out,
+                          pm_err *err) {
     *out = NULL;
     struct sockaddr_in sa;
     if (parse_listen(addr, &sa, err)) return -1;
     pm_metrics_http *h = calloc(1, sizeof *h);
     if (!h) return pm_err_set(err, "out of memory");
     h->pub = pub;
+    h->live = live;
     h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     socklen_t slen = sizeof sa;

@@ -117,6 +117,8 @@ int pm_pair_cache_add(pm_pair_cache *c, const pm_match_row *row, pm_err *err) {
     p.polymarket.min_order_size = row->polymarket.min_order_size;
     p.polymarket.fee_rate_bps = row->polymarket.fee_rate_bps;
     p.polymarket.neg_risk = row->polymarket.neg_risk;
+    p.polymarket.exchange_version =
+        row->polymarket.protocol_version && !strcmp(row->polymarket.protocol_version, "v2") ? 3 : 2;
     p.polarity = row->polarity;
     p.active = 1;
     if (c->n == c->cap) {

@@ -47,6 +47,7 @@ typedef struct pm_pair {
         pm_qty_t min_order_size;
         int64_t fee_rate_bps;          /* -1 unknown */
         int neg_risk;
+        int exchange_version;          /* 2, or 3 for Gamma protocol_version "v2" (ExchangeV3) */
     } polymarket;
 } pm_pair;
 

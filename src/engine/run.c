@@ -5,10 +5,12 @@
 #include "engine/links.h"
 #include "engine/metrics_http.h"
 #include "engine/recorder.h"
+#include "engine/trading.h"
 #include "util/clock.h"
 #include "util/log.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -17,13 +19,20 @@
 #define TICK_NS 100000000LL       /* Polymarket timers: every 100 ms */
 #define SERVICE_MS 20
 #define RECORD_RING (64u << 20)   /* recording ring: bytes the disk may lag behind */
+#define BUSY_SERVICE_MS 1         /* while live trades are in flight: results are taken in promptly */
+#define DRAIN_NS (15 * 1000000000LL) /* a stop waits this long for trades in flight */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, kill_requested;
 static pm_pair_slot *volatile hup_slot;
 
 static void on_stop(int sig) {
     (void)sig;
     stop_requested = 1;
+}
+
+static void on_usr1(int sig) {
+    (void)sig;
+    kill_requested = 1;
 }
 
 static void on_hup(int sig) {
@@ -36,12 +45,6 @@ static void install(void (*fn)(int), int sig) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = fn;
     sigaction(sig, &sa, NULL);
-}
-
-const char *pm_run_mode_refusal(const pm_config *cfg) {
-    if (cfg->run.mode == PM_MODE_PAPER) return NULL;
-    return "[run] mode = live is not supported yet: this version of pmarb trades on paper only; "
-           "set [run] mode = paper";
 }
 
 /* A SIGHUP reload: opens the database, loads the pairs and offers them to the feed thread. */
@@ -103,7 +106,7 @@ static void status_line(pm_engine *e, pm_links *l, FILE *f, uint64_t frames_delt
 }
 
 /* The counters the HTTP thread serves, taken between messages. */
-static void publish(pm_engine *e, pm_links *l, pm_metrics_pub *pub) {
+static void publish(pm_engine *e, pm_links *l, pm_trading *tr, pm_metrics_pub *pub) {
     pm_engine_stats st;
     pm_paper_totals t;
     pm_engine_get_stats(e, &st);
@@ -120,6 +123,7 @@ static void publish(pm_engine *e, pm_links *l, pm_metrics_pub *pub) {
     s.conns[PM_VENUE_KALSHI] = 1;
     s.conns_up[PM_VENUE_POLYMARKET] = pm_links_poly_up(l, &poly_total);
     s.conns[PM_VENUE_POLYMARKET] = poly_total;
+    if (tr) pm_trading_snapshot(tr, &s);
     pm_metrics_publish(pub, &s);
 }
 
@@ -129,10 +133,26 @@ static uint64_t frames_of(pm_engine *e) {
     return st.frames[PM_VENUE_KALSHI] + st.frames[PM_VENUE_POLYMARKET];
 }
 
+/* Live trading's summary lines (after the engine's). */
+static void live_summary(const pm_trading_report *r, FILE *out) {
+    char a[PM_FIXED_BUF], b[PM_FIXED_BUF];
+    fprintf(out, "live trades %" PRIu64 " (%" PRIu64 " done), orders %" PRIu64 "; one-legged %" PRIu64 ": hedged %" PRIu64
+            ", unwound %" PRIu64 ", dust %" PRIu64 ", unresolved %" PRIu64 "\n",
+            r->live.trades, r->live.done, r->live.orders, r->live.one_legged, r->live.hedged, r->live.unwound, r->live.dust,
+            r->live.unresolved);
+    pm_fixed_format(r->live.locked_pnl, 6, PM_ROUND_HALF_EVEN, a, sizeof a);
+    pm_fixed_format(r->marked, 6, PM_ROUND_HALF_EVEN, b, sizeof b);
+    fprintf(out, "live PnL locked %s, open positions marked at bids %s\n", a, b);
+    fprintf(out, "risk refusals:");
+    for (int i = 1; i < PM_RISK_REASON_COUNT; i++)
+        if (r->risk.refused[i]) fprintf(out, " %s %" PRIu64, pm_risk_reason_name((pm_risk_reason)i), r->risk.refused[i]);
+    fprintf(out, "%s\n", r->risk.killed ? " (kill switch on)" : r->risk.halted ? " (halted)" : "");
+}
+
 int pm_run(const pm_run_options *o, pm_err *err) {
     const pm_config *cfg = o->cfg;
-    const char *refusal = pm_run_mode_refusal(cfg);
-    if (refusal) return pm_err_set(err, "%s", refusal);
+    int live = cfg->run.mode == PM_MODE_LIVE;
+    if (live && !o->store) return pm_err_set(err, "live trading records every order: it cannot run without the database");
     pm_db *db;
     pm_pair_cache *pairs;
     if (pm_db_open(cfg->db.path, PM_DB_MIGRATE, cfg->db.busy_timeout_ms, &db, err)) return -1;
@@ -157,8 +177,20 @@ int pm_run(const pm_run_options *o, pm_err *err) {
     pm_engine_set_clock_offset(e, pm_wall_ns() - pm_mono_ns());
     pm_recorder *rec = NULL;
     pm_links *links = NULL;
+    pm_trading *tr = NULL;
+    pm_live_metrics *lm = NULL;
     rc = 0;
-    if (o->record_path) {
+    if (live) {
+        lm = o->live_metrics;
+        if (!lm && !(lm = malloc(sizeof *lm))) rc = pm_err_set(err, "out of memory");
+        if (lm && lm != o->live_metrics) pm_live_metrics_init(lm);
+        kill_requested = 0;
+        install(on_usr1, SIGUSR1);
+        pm_trading_options to = {.cfg = cfg, .auth = o->auth, .engine = e, .writer = writer, .metrics = lm,
+                                 .accept_venue_positions = o->accept_venue_positions, .kill_flag = &kill_requested};
+        if (!rc) rc = pm_trading_start(&to, &tr, err);
+    }
+    if (!rc && o->record_path) {
         rc = pm_recorder_open(o->record_path, RECORD_RING, pm_engine_pairs(e), &rec, err);
         if (!rc) pm_feeds_set_tap(pm_engine_feeds(e), pm_recorder_tap, rec);
     }
@@ -166,8 +198,8 @@ int pm_run(const pm_run_options *o, pm_err *err) {
     pm_metrics_pub pub = {0}; /* read by the HTTP thread, which is stopped before this returns */
     pm_metrics_http *http = NULL;
     if (!rc && o->http_listen && o->http_listen[0]) {
-        publish(e, links, &pub);
-        rc = pm_metrics_http_start(o->http_listen, &pub, &http, err);
+        publish(e, links, tr, &pub);
+        rc = pm_metrics_http_start(o->http_listen, &pub, lm, &http, err);
         if (!rc) pm_info("run", "serving /metrics and /health", PM_KV_S("listen", o->http_listen));
     }
     reloader rl = {.cfg = cfg, .slot = pm_engine_slot(e)};
@@ -177,13 +209,21 @@ int pm_run(const pm_run_options *o, pm_err *err) {
         install(on_stop, SIGINT);
         install(on_stop, SIGTERM);
         install(on_hup, SIGHUP);
-        int64_t start = pm_mono_ns(), next_tick = start + TICK_NS;
+        int64_t start = pm_mono_ns(), next_tick = start + TICK_NS, drain_until = 0;
         int64_t status_every = cfg->run.status_interval_s * 1000000000LL, next_status = start + status_every;
         int64_t last_status = start;
         uint64_t last_frames = 0;
-        while (!stop_requested && (o->seconds <= 0 || pm_mono_ns() - start < o->seconds * 1000000000LL)) {
-            pm_links_service(links, SERVICE_MS);
+        for (;;) {
+            int stopping = stop_requested || (o->seconds > 0 && pm_mono_ns() - start >= o->seconds * 1000000000LL);
+            if (stopping && !tr) break;
+            if (stopping && !drain_until) { /* live: the feeds go on while the trades in flight finish */
+                pm_trading_quiesce(tr);
+                drain_until = pm_mono_ns() + DRAIN_NS;
+            }
+            if (drain_until && (!pm_trading_busy(tr) || pm_mono_ns() >= drain_until)) break;
+            pm_links_service(links, tr && pm_trading_busy(tr) ? BUSY_SERVICE_MS : SERVICE_MS);
             int64_t now = pm_mono_ns();
+            if (tr) pm_trading_tick(tr, now);
             if (now >= next_tick) {
                 pm_links_tick(links, now);
                 next_tick = now + TICK_NS;
@@ -198,11 +238,23 @@ int pm_run(const pm_run_options *o, pm_err *err) {
                 last_status = now;
                 next_status = now + status_every;
             }
-            if (http) publish(e, links, &pub);
+            if (http) publish(e, links, tr, &pub);
         }
         hup_slot = NULL;
         install(SIG_DFL, SIGHUP);
     }
+    pm_trading_report report;
+    int have_report = 0;
+    if (tr) {
+        pm_err serr;
+        if (pm_trading_stop(tr, &report, &serr)) {
+            pm_warn("run", "live trading did not stop cleanly", PM_KV_S("reason", serr.msg));
+            if (!rc) rc = pm_err_set(err, "%s", serr.msg);
+        }
+        have_report = 1;
+        if (o->report) *o->report = report;
+    }
+    if (live) install(SIG_DFL, SIGUSR1);
     reload_join(&rl);
     pm_metrics_http_stop(http);
     pm_links_free(links);
@@ -219,7 +271,11 @@ int pm_run(const pm_run_options *o, pm_err *err) {
         pm_writer_stop(writer, &ws);
         if (ws.failed && o->status) fprintf(o->status, "writer: %" PRIu64 " records failed\n", ws.failed);
     }
-    if (!rc && o->out) pm_engine_summary(e, o->out);
+    if (o->out && (!rc || have_report)) {
+        pm_engine_summary(e, o->out);
+        if (have_report) live_summary(&report, o->out);
+    }
+    if (lm != o->live_metrics) free(lm);
     pm_engine_free(e);
     return rc;
 }

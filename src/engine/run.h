@@ -7,14 +7,17 @@
  * a helper thread, adopted between messages). With http_listen set, a thread serves the
  * counters (metrics.h) the loop publishes between messages; a bind failure stops the start. Ends with the engine's summary on out.
  *
- * Only [run] mode = paper trades: live execution is not part of this engine yet, and a live
- * configuration is refused before anything connects. */
+ * [run] mode = live adds live trading (trading.h: risk gate, executors, reconciliation, kill
+ * switch on SIGUSR1 or [risk] kill_file); a stop then waits for the trades in flight, with the
+ * feeds still going, before cancelling open orders. */
 #ifndef PM_ENGINE_RUN_H
 #define PM_ENGINE_RUN_H
 
 #include <stdio.h>
 
 #include "config/config.h"
+#include "engine/metrics.h"
+#include "engine/trading.h"
 #include "venue/kalshi/auth.h"
 
 typedef struct pm_run_options {
@@ -25,13 +28,13 @@ typedef struct pm_run_options {
     const char *http_listen;   /* non-empty: serve GET /metrics and /health there (metrics_http.h) */
     int store;                 /* 1: opportunities, fills and positions go to the database */
     FILE *out, *status;        /* summary; status lines */
+    int accept_venue_positions; /* live: adopt the venues' positions when they differ from the database */
+    pm_live_metrics *live_metrics; /* live: the caller's (initialized) counters and histograms, or NULL */
+    pm_trading_report *report; /* live: the final figures (may be NULL) */
 } pm_run_options;
 
 /* Runs until stopped. 0, or -1 with err (nothing to run, the database, the sockets, the
  * recording failed). */
 int pm_run(const pm_run_options *o, pm_err *err);
-
-/* The refusal of a live configuration, or NULL when the mode is paper. */
-const char *pm_run_mode_refusal(const pm_config *cfg);
 
 #endif

@@ -92,6 +92,10 @@ int pm_http_do(pm_http *h, const char *method, const char *url, const char *cons
     int64_t t0 = pm_mono_ns();
     CURLcode rc = curl_easy_perform(c);
     res->elapsed_ns = pm_mono_ns() - t0;
+    curl_off_t pre_us = 0;
+    res->pretransfer_ns = curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pre_us) == CURLE_OK && pre_us > 0
+                              ? (int64_t)pre_us * 1000
+                              : 0;
     curl_slist_free_all(list);
     if (!res->body && on_body("", 1, 0, res) != 0) return pm_err_set(err, "out of memory");
     if (rc != CURLE_OK)

@@ -16,6 +16,7 @@ typedef struct pm_http_response {
     char *body;         /* NUL-terminated, owned by the response */
     size_t len, cap;
     int64_t elapsed_ns;
+    int64_t pretransfer_ns; /* from the call to the request starting on the wire (0 unknown) */
 } pm_http_response;
 
 #define PM_HTTP_MAX_BODY (256u << 20) /* larger responses are refused */

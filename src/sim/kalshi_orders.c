@@ -1,6 +1,8 @@
 /* kalshi_orders.c — the simulated Kalshi portfolio: V2 orders (POST/DELETE
  * /portfolio/events/orders) matched against the market's book with partial fills and
- * Kalshi's fee formula, the member's balance (charged to the cent), positions, fills, order
+ * Kalshi's fee formula, the member's balance (charged to the cent), positions (signed: + YES,
+ * − NO; an order against a holding nets it and pays $1 per netted pair, so selling YES credits
+ * its YES price), fills, order
  * queries, and the fill / user_order pushes on the WebSocket. */
 #define _GNU_SOURCE /* asprintf */
 #include "sim/kalshi_venue.h"
@@ -238,6 +240,12 @@ static void create_order(sim_kalshi *k, const sim_request *req, sim_response *re
             pm_usd_t fee = pm_kalshi_fill_fee(ft, mult, take, px, 0), n;
             pm_notional(ask ? PM_PX_ONE - px : px, take, PM_ROUND_CEIL, &n, NULL);
             k->balance -= pm_kalshi_balance_charge(n + fee);
+            pm_qty_t held = ask ? k->position[m] : -k->position[m], netted = held <= 0 ? 0 : held < take ? held : take;
+            if (netted) { /* the opposite holding closes: each netted YES + NO pair pays $1 at once */
+                pm_usd_t paid;
+                pm_notional(PM_PX_ONE, netted, PM_ROUND_FLOOR, &paid, NULL);
+                k->balance += paid;
+            }
             k->position[m] += ask ? -take : take;
             k->fees_paid[m] += fee;
             o->cost += n;

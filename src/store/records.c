@@ -89,7 +89,8 @@ static sqlite3_stmt *order(pm_db *db, const pm_rec_order *o, pm_err *err) {
 static const char sql_order_update[] =
     "UPDATE orders SET status = ?2, venue_order_id = COALESCE(?3, venue_order_id), filled_qty = ?4,"
     " avg_price = COALESCE(?5, avg_price), fee = ?6, error = COALESCE(?7, error),"
-    " sent_ns = COALESCE(?8, sent_ns), updated_ns = ?9, delivered_qty = ?10, cash = ?11 WHERE id = ?1";
+    " sent_ns = COALESCE(?8, sent_ns), updated_ns = ?9, delivered_qty = ?10, cash = ?11,"
+    " client_order_id = COALESCE(?12, client_order_id) WHERE id = ?1";
 
 static sqlite3_stmt *order_update(pm_db *db, const pm_rec_order_update *u, pm_err *err) {
     sqlite3_stmt *st = pm_db_stmt(db, sql_order_update, err);
@@ -105,6 +106,7 @@ static sqlite3_stmt *order_update(pm_db *db, const pm_rec_order_update *u, pm_er
     sqlite3_bind_int64(st, 9, u->updated_ns);
     sqlite3_bind_int64(st, 10, u->delivered_qty);
     sqlite3_bind_int64(st, 11, u->cash);
+    bind_opt(st, 12, u->client_order_id);
     return st;
 }
 

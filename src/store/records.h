@@ -69,6 +69,7 @@ typedef struct pm_rec_order {
 typedef struct pm_rec_order_update {
     char id[PM_UUID_LEN];
     char status[16];
+    char client_order_id[PM_REC_VENUE_ID_MAX]; /* "" keeps the stored value (Polymarket: the hash, known once signed) */
     char venue_order_id[PM_REC_VENUE_ID_MAX];  /* "" keeps the stored value */
     pm_qty_t filled_qty;
     pm_px_t avg_price;                         /* -1 keeps the stored value */

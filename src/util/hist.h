@@ -11,7 +11,7 @@
 
 #include "util/stats.h"
 
-#define PM_HIST_BUCKETS 20        /* finite bounds: 1,2,5,10,...,5e9 ns... see pm_hist_bound_ns */
+#define PM_HIST_BUCKETS 21        /* finite bounds: 1, 2, 5 µs × 10^k for k = 0..6 (5 s the last) */
 #define PM_HIST_SAMPLES 16384
 
 typedef struct pm_hist {
@@ -38,7 +38,7 @@ typedef struct pm_hist_snap {
 void pm_hist_snapshot(const pm_hist *h, pm_hist_snap *out);
 
 /* p50/p99/p99.9/mean of the kept samples (when every recording thread has stopped or is
- * quiescent); 0 when none: *n gets how many. */
+ * quiescent); all 0 when none: *n gets how many. */
 pm_latency pm_hist_summary(pm_hist *h, int *n);
 
 /* Prometheus text for one histogram: name_bucket{labels,le="…"} lines in seconds, _sum, _count.

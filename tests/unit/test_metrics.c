@@ -72,7 +72,10 @@ static const char expected[] =
     "pmarb_connections{venue=\"polymarket\"} 2\n"
     "# HELP pmarb_paper_pnl_dollars Paper PnL at settlement, dollars (exact).\n"
     "# TYPE pmarb_paper_pnl_dollars gauge\n"
-    "pmarb_paper_pnl_dollars 1.234567\n";
+    "pmarb_paper_pnl_dollars 1.234567\n"
+    "# HELP pmarb_live 1 when [run] mode = live.\n"
+    "# TYPE pmarb_live gauge\n"
+    "pmarb_live 0\n";
 
 static void test_render(void **state) {
     (void)state;
@@ -85,6 +88,52 @@ static void test_render(void **state) {
     pm_metrics_render(&s, NULL, buf, sizeof buf);
     assert_non_null(strstr(buf, "\npmarb_paper_pnl_dollars -0.050000\n"));
     assert_int_equal(pm_metrics_render(&s, NULL, buf, 100), -1); /* too small: refused, not cut */
+}
+
+/* Live mode: risk refusals, kill/halt, PnL, the executors' counters and histograms. */
+static void test_render_live(void **state) {
+    (void)state;
+    pm_metrics_snap s = sample();
+    s.live = 1;
+    s.risk_refused[PM_RISK_OK] = 7;
+    s.risk_refused[PM_RISK_ORDER_RATE] = 2;
+    s.open_orders = 1;
+    s.live_pnl_realized = 2500000;
+    s.live_pnl_marked = -10000;
+    static pm_live_metrics m;
+    pm_live_metrics_init(&m);
+    atomic_store(&m.orders[PM_VENUE_KALSHI], 9);
+    atomic_store(&m.results[PM_VENUE_POLYMARKET][PM_EXEC_PARTIAL], 3);
+    atomic_store(&m.one_legged, 3);
+    atomic_store(&m.hedged, 2);
+    pm_hist_record(&m.ack_to_second_wire, 18000);  /* 18 µs */
+    pm_hist_record(&m.ack_to_second_wire, 700000); /* 0.7 ms */
+    static char buf[65536];
+    assert_true(pm_metrics_render(&s, &m, buf, sizeof buf) > 0);
+    const char *lines[] = {
+        "\npmarb_live 1\n",
+        "\npmarb_risk_refused_total{reason=\"ok\"} 7\n",
+        "\npmarb_risk_refused_total{reason=\"order_rate\"} 2\n",
+        "\npmarb_trading_killed 0\n",
+        "\npmarb_open_orders 1\n",
+        "\npmarb_live_pnl_dollars{kind=\"realized\"} 2.500000\n",
+        "\npmarb_live_pnl_dollars{kind=\"marked\"} -0.010000\n",
+        "\npmarb_orders_total{venue=\"kalshi\"} 9\n",
+        "\npmarb_order_results_total{venue=\"polymarket\",result=\"partial\"} 3\n",
+        "\npmarb_one_legged_total 3\n",
+        "\npmarb_one_legged_resolved_total{how=\"hedged\"} 2\n",
+        "\npmarb_ack_to_second_wire_seconds_bucket{le=\"0.00001\"} 0\n",
+        "\npmarb_ack_to_second_wire_seconds_bucket{le=\"0.00002\"} 1\n",
+        "\npmarb_ack_to_second_wire_seconds_bucket{le=\"0.001\"} 2\n",
+        "\npmarb_ack_to_second_wire_seconds_bucket{le=\"+Inf\"} 2\n",
+        "\npmarb_ack_to_second_wire_seconds_sum 0.000718\n",
+        "\npmarb_ack_to_second_wire_seconds_count 2\n",
+        "\npmarb_venue_rtt_seconds_count{venue=\"polymarket\"} 0\n",
+        "\n# TYPE pmarb_decision_to_wire_seconds histogram\n",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (!strstr(buf, lines[i])) fail_msg("missing %s", lines[i]);
+    assert_null(strstr(buf + (strstr(buf, "# TYPE pmarb_venue_rtt_seconds") - buf) + 1, "# TYPE pmarb_venue_rtt_seconds"));
 }
 
 static void test_health(void **state) {
@@ -102,6 +151,13 @@ static void test_health(void **state) {
     s.conns_up[0] = 0;
     assert_int_equal(pm_metrics_health(&s, buf, sizeof buf), 503);
     assert_string_equal(buf, "{\"status\":\"unhealthy\",\"reason\":\"kalshi connections up 0/1\"}");
+    s = sample();
+    s.halted = 1;
+    assert_int_equal(pm_metrics_health(&s, buf, sizeof buf), 503);
+    assert_string_equal(buf, "{\"status\":\"unhealthy\",\"reason\":\"trading halted\"}");
+    s.killed = 1;
+    assert_int_equal(pm_metrics_health(&s, buf, sizeof buf), 503);
+    assert_string_equal(buf, "{\"status\":\"unhealthy\",\"reason\":\"trading killed\"}");
 }
 
 static void test_publish_read(void **state) {
@@ -136,7 +192,7 @@ static void test_server(void **state) {
     pm_metrics_publish(&pub, &s);
     pm_metrics_http *srv, *dup;
     pm_err err;
-    assert_int_equal(pm_metrics_http_start("127.0.0.1:0", &pub, &srv, &err), 0);
+    assert_int_equal(pm_metrics_http_start("127.0.0.1:0", &pub, NULL, &srv, &err), 0);
     int port = pm_metrics_http_port(srv);
     assert_true(port > 0);
     pm_http *h;
@@ -160,20 +216,21 @@ static void test_server(void **state) {
     pm_http_free(h);
     char addr[64];
     snprintf(addr, sizeof addr, "127.0.0.1:%d", port);
-    assert_int_equal(pm_metrics_http_start(addr, &pub, &dup, &err), -1);
+    assert_int_equal(pm_metrics_http_start(addr, &pub, NULL, &dup, &err), -1);
     char want[128];
     snprintf(want, sizeof want, "cannot listen on [run] http_listen %s: Address already in use", addr);
     assert_string_equal(err.msg, want);
     pm_metrics_http_stop(srv);
-    assert_int_equal(pm_metrics_http_start("localhost:1", &pub, &dup, &err), -1);
+    assert_int_equal(pm_metrics_http_start("localhost:1", &pub, NULL, &dup, &err), -1);
     assert_string_equal(err.msg, "[run] http_listen 'localhost:1': 'localhost' is not an IPv4 address");
-    assert_int_equal(pm_metrics_http_start("127.0.0.1", &pub, &dup, &err), -1);
+    assert_int_equal(pm_metrics_http_start("127.0.0.1", &pub, NULL, &dup, &err), -1);
     assert_string_equal(err.msg, "[run] http_listen '127.0.0.1': expected HOST:PORT");
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render),
+        cmocka_unit_test(test_render_live),
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_publish_read),
         cmocka_unit_test(test_server),

@@ -45,6 +45,7 @@ static pm_match_row row(row_text *t, int i, const char *ticker, pm_polarity pol)
     r.polymarket.tick_size = 1000;
     r.polymarket.fee_rate_bps = 400;
     r.polymarket.neg_risk = 1;
+    r.polymarket.protocol_version = i == 1 ? "v2" : i == 2 ? "v1" : NULL;
     return r;
 }
 
@@ -99,6 +100,9 @@ static void test_lookups(void **state) {
     assert_int_equal(l[0].kalshi_outcome, PM_OUTCOME_YES);
     assert_int_equal(l[0].pair->polymarket.neg_risk, 1);
     assert_int_equal(l[0].pair->polymarket.fee_rate_bps, 400);
+    assert_int_equal(l[0].pair->polymarket.exchange_version, 3); /* pair-1: Gamma "v2" */
+    assert_int_equal(pm_pair_cache_by_token(c, "10001", 5, &n)[0].pair->polymarket.exchange_version, 2); /* none */
+    assert_int_equal(pm_pair_cache_by_token(c, "10021", 5, &n)[0].pair->polymarket.exchange_version, 2); /* "v1" */
     /* keys inside a larger buffer, as jsmn hands them over */
     const char *frame = "{\"market_ticker\":\"KXBTC\",\"asset_id\":\"100210\"}";
     assert_null(pm_pair_cache_by_kalshi(c, frame + 18, 4, &n)); /* "KXBT" */

@@ -6,7 +6,8 @@
  * opportunities, the PnL at settlement is the sum of the expected profits and not negative;
  * SIGHUP reloads the pairs; a market the venue resolves drops its pair; GET /metrics and /health
  * on [run] http_listen and `pmarb status` report the run (counters consistent with its summary);
- * SIGTERM stops the run with exit status 0 (and `pmarb status` then finds nothing to reach). A live configuration is refused before anything connects. */
+ * SIGTERM stops the run with exit status 0 (and `pmarb status` then finds nothing to reach).
+ * With nothing approved, neither mode starts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -432,26 +433,24 @@ static void test_paper_run(void **state) {
     free(err);
 }
 
-static void test_live_refused(void **state) {
+/* Nothing approved yet: both modes refuse to start, saying what to do. */
+static void test_nothing_approved(void **state) {
     fixture *f = *state;
-    write_ini(f, f->sim.line, "live");
-    pm_test_run_result r = pmarb(f, (const char *const[]){"run", "--seconds", "1", NULL});
-    assert_int_equal(r.status, 1);
-    assert_string_equal(r.err, "pmarb: [run] mode = live is not supported yet: this version of pmarb trades on paper only; "
-                               "set [run] mode = paper\n");
-    assert_string_equal(r.out, "");
-    pm_test_run_free(&r);
-    /* paper, but nothing approved yet */
-    write_ini(f, f->sim.line, "paper");
-    r = pmarb(f, (const char *const[]){"run", "--seconds", "1", NULL});
-    assert_int_equal(r.status, 1);
-    assert_non_null(strstr(r.err, "no approved pairs in "));
-    pm_test_run_free(&r);
+    const char *modes[] = {"live", "paper"};
+    for (int i = 0; i < 2; i++) {
+        write_ini(f, f->sim.line, modes[i]);
+        pm_test_run_result r = pmarb(f, (const char *const[]){"run", "--seconds", "1", NULL});
+        assert_int_equal(r.status, 1);
+        assert_non_null(strstr(r.err, "no approved pairs in "));
+        assert_non_null(strstr(r.err, "approve some with `pmarb review` first"));
+        assert_string_equal(r.out, "");
+        pm_test_run_free(&r);
+    }
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_live_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nothing_approved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_paper_run, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,13 @@ static int parse_order(const char *body, size_t len, int wrapped, kalshi_order_r
     return 0;
 }
 
+int kalshi_parse_order_response(const char *body, size_t len, kalshi_order_result *res, pm_err *err) {
+    memset(res, 0, sizeof *res);
+    res->known = 1;
+    res->avg_price = -1;
+    return parse_order(body, len, 0, res, err);
+}
+
 int kalshi_create_order(kalshi_rest *r, const kalshi_order *o, kalshi_order_result *res, pm_err *err) {
     memset(res, 0, sizeof *res);
     res->avg_price = -1;
@@ -255,4 +262,24 @@ int kalshi_get_positions(kalshi_rest *r, int (*cb)(void *ctx, const kalshi_posit
 int kalshi_get_fills(kalshi_rest *r, int (*cb)(void *ctx, const kalshi_fill *f), void *ctx, pm_err *err) {
     rows_ctx c = {NULL, cb, ctx};
     return each_page(r, "/portfolio/fills?limit=1000", "fills", fill_row, &c, err);
+}
+
+typedef struct resting_ctx {
+    int (*cb)(void *ctx, const char *order_id, const char *ticker);
+    void *ctx;
+} resting_ctx;
+
+static int resting_row(void *ctx_, const pm_json *j, int i, pm_err *err) {
+    resting_ctx *c = ctx_;
+    char id[64], ticker[96];
+    text(j, i, "order_id", id, sizeof id);
+    text(j, i, "ticker", ticker, sizeof ticker);
+    if (!id[0] || !ticker[0]) return pm_err_set(err, "resting order without order_id or ticker");
+    return c->cb(c->ctx, id, ticker);
+}
+
+int kalshi_list_resting(kalshi_rest *r, int (*cb)(void *ctx, const char *order_id, const char *ticker), void *ctx,
+                        pm_err *err) {
+    resting_ctx c = {cb, ctx};
+    return each_page(r, "/portfolio/orders?status=resting&limit=1000", "orders", resting_row, &c, err);
 }

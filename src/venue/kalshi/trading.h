@@ -20,6 +20,14 @@ typedef struct kalshi_order_result {
 /* POST /portfolio/events/orders. -1 with err when refused or unknown (res->known tells). */
 int kalshi_create_order(kalshi_rest *r, const kalshi_order *o, kalshi_order_result *res, pm_err *err);
 
+/* A create-order response body (fill and remaining counts, average price, fees) into res. */
+int kalshi_parse_order_response(const char *body, size_t len, kalshi_order_result *res, pm_err *err);
+
+/* Every resting order of the account (GET /portfolio/orders?status=resting, every page); cb
+ * gets its order id and ticker and returns 0 to go on. */
+int kalshi_list_resting(kalshi_rest *r, int (*cb)(void *ctx, const char *order_id, const char *ticker), void *ctx,
+                        pm_err *err);
+
 /* DELETE /portfolio/events/orders/{id}?market_ticker=… ; *reduced gets the contracts taken off. */
 int kalshi_cancel_order(kalshi_rest *r, const char *order_id, const char *ticker, pm_qty_t *reduced, pm_err *err);
 
