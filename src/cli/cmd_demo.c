@@ -9,10 +9,12 @@
 #include "cli/render.h"
 #include "config/secrets.h"
 #include "core/money.h"
+#include "engine/metrics.h"
 #include "engine/run.h"
 #include "match/candidates.h"
 #include "match/run.h"
 #include "store/matches.h"
+#include "util/hist.h"
 #include "util/log.h"
 #include "venue/kalshi/sync.h"
 #include "venue/polymarket/sync.h"
@@ -88,7 +90,6 @@ typedef struct demo {
     pm_config cfg;
     pm_db *db;
     kalshi_auth *auth;
-    const char *live_refused; /* why live trading is not available in this build, or NULL */
     json_t *doc;
 } demo;
 
@@ -233,28 +234,63 @@ static int load_auth(demo *d, pm_err *err) {
     return rc ? -1 : 0;
 }
 
+static json_t *span(pm_hist *h) {
+    int n;
+    pm_latency l = pm_hist_summary(h, &n);
+    return json_pack("{s:I, s:I, s:I}", "p50_ns", (json_int_t)l.p50, "p99_ns", (json_int_t)l.p99, "samples", (json_int_t)n);
+}
+
+/* Latency percentiles per span of the period's live metrics. */
+static json_t *latency_json(pm_live_metrics *m) {
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "feed_to_decision", span(&m->feed_to_decision),
+                     "decision_to_wire_kalshi", span(&m->decision_to_wire[PM_VENUE_KALSHI]),
+                     "decision_to_wire_polymarket", span(&m->decision_to_wire[PM_VENUE_POLYMARKET]),
+                     "ack_to_second_wire", span(&m->ack_to_second_wire), "venue_rtt_kalshi",
+                     span(&m->venue_rtt[PM_VENUE_KALSHI]), "venue_rtt_polymarket", span(&m->venue_rtt[PM_VENUE_POLYMARKET]));
+}
+
+/* The engine's own figures for the period. */
+static json_t *engine_json(const pm_trading_report *r) {
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:i, s:i}", "trades", (json_int_t)r->live.trades, "done",
+                     (json_int_t)r->live.done, "one_legged", (json_int_t)r->live.one_legged, "hedged",
+                     (json_int_t)r->live.hedged, "unwound", (json_int_t)r->live.unwound, "unresolved",
+                     (json_int_t)r->live.unresolved, "orders", (json_int_t)r->live.orders, "locked_pnl",
+                     pm_demo_money(r->live.locked_pnl), "reconcile_diffs", r->reconcile_diffs, "unknown_orders",
+                     r->unknown_orders);
+}
+
 /* One half of the trading time with the execution mode ex; its figures go into periods. */
 static int trade_period(demo *d, int ex, int64_t seconds, json_t *periods, pm_err *err) {
     const char *name = ex == PM_EXEC_SIMULTANEOUS ? "simultaneous" : "sequential";
     char path[PM_DEMO_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/run-%s.txt", d->env.dir, name);
-    FILE *out = fopen(path, "w");
-    if (!out) return pm_err_set(err, "cannot write %s", path);
+    pm_live_metrics *m = calloc(1, sizeof *m);
+    FILE *out = m ? fopen(path, "w") : NULL;
+    if (!out) {
+        free(m);
+        return pm_err_set(err, "cannot write %s", path);
+    }
+    pm_live_metrics_init(m);
     d->cfg.strategy.execution = ex;
-    fprintf(d->say, "trading %s for %lld s (%s) ...\n", d->cfg.run.mode == PM_MODE_LIVE ? "live" : "on paper",
-            (long long)seconds, name);
+    fprintf(d->say, "trading live against the simulator for %lld s (%s execution) ...\n", (long long)seconds, name);
     fflush(d->say);
     pm_demo_marks before, after;
+    pm_trading_report report;
+    memset(&report, 0, sizeof report);
     pm_run_options o = {.cfg = &d->cfg, .auth = d->auth, .seconds = seconds, .http_listen = "", .store = 1, .out = out,
-                        .status = out};
+                        .status = out, .live_metrics = m, .report = &report};
     int rc = pm_demo_mark(d->db, &before, err) || pm_run(&o, err) || pm_demo_mark(d->db, &after, err);
     fclose(out);
-    if (rc) return pm_err_wrap(err, "trading (%s)", name);
-    json_t *p = pm_demo_period(d->db, &before, &after, d->cfg.run.mode == PM_MODE_LIVE, err);
-    if (!p) return -1;
-    json_object_set_new(p, "seconds", json_integer(seconds));
-    json_object_set_new(periods, name, p);
-    return 0;
+    json_t *p = rc ? NULL : pm_demo_period(d->db, &before, &after, err);
+    if (p) {
+        json_object_set_new(p, "seconds", json_integer(seconds));
+        json_object_set_new(p, "latency", latency_json(m));
+        json_object_set_new(p, "engine", engine_json(&report));
+        json_object_set_new(periods, name, p);
+    }
+    free(m);
+    if (rc) return pm_err_wrap(err, "trading (%s; the engine's output: %s)", name, path);
+    return p ? 0 : -1;
 }
 
 static int trade(demo *d, pm_err *err) {
@@ -270,7 +306,6 @@ static int trade(demo *d, pm_err *err) {
     int ok = pm_demo_reconcile(d->db, &d->cfg, d->auth, &before, &recon, err);
     if (ok < 0) return pm_err_wrap(err, "reconciliation");
     json_object_set_new(d->doc, "reconciliation", recon);
-    json_object_set_new(d->doc, "latency", json_null());
     json_object_set_new(d->doc, "reconciled", json_boolean(ok));
     return 0;
 }
@@ -300,6 +335,13 @@ static void print_period(FILE *f, const char *name, json_t *p) {
             int_at(res, "residual_dust", NULL), int_at(res, "residual_unresolved", NULL));
     fprintf(f, "  PnL            $%s (%s)\n", json_string_value(json_object_get(p, "pnl_total")),
             json_string_value(json_object_get(p, "pnl_basis")));
+    fprintf(f, "  latency (µs)   %-28s %9s %9s %8s\n", "", "p50", "p99", "samples");
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(p, "latency"), k, v)
+        fprintf(f, "                 %-28s %7lld.%lld %7lld.%lld %8lld\n", k, int_at(v, "p50_ns", NULL) / 1000,
+                int_at(v, "p50_ns", NULL) % 1000 / 100, int_at(v, "p99_ns", NULL) / 1000, int_at(v, "p99_ns", NULL) % 1000 / 100,
+                int_at(v, "samples", NULL));
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(p, "pnl_by_pair"), i, x)
@@ -309,10 +351,10 @@ static void print_period(FILE *f, const char *name, json_t *p) {
 }
 
 static void print_venue(FILE *f, const char *name, json_t *v) {
-    fprintf(f, "  %-10s cash: pmarb $%s, venue $%s (before $%s, spent $%s); %lld markets compared, %lld held\n", name,
+    fprintf(f, "  %-10s cash: pmarb $%s, venue $%s (before $%s, spent $%s); %lld positions held\n", name,
             json_string_value(json_object_get(v, "cash_pmarb")), json_string_value(json_object_get(v, "cash_venue")),
             json_string_value(json_object_get(v, "cash_before")), json_string_value(json_object_get(v, "cash_spent")),
-            int_at(v, "markets_compared", NULL), int_at(v, "markets_held", NULL));
+            int_at(v, "positions_held", NULL));
 }
 
 static void print_summary(demo *d) {
@@ -320,18 +362,11 @@ static void print_summary(demo *d) {
     json_t *periods = json_object_get(d->doc, "periods"), *recon = json_object_get(d->doc, "reconciliation");
     print_period(f, "sequential", json_object_get(periods, "sequential"));
     print_period(f, "simultaneous", json_object_get(periods, "simultaneous"));
-    json_t *lat = json_object_get(d->doc, "latency");
-    if (json_is_object(lat)) {
-        fprintf(f, "\nlatency (µs)      p50      p99  samples\n");
-        const char *k;
-        json_t *v;
-        json_object_foreach(lat, k, v)
-            fprintf(f, "  %-22s %8lld %8lld %8lld\n", k, int_at(v, "p50_us", NULL), int_at(v, "p99_us", NULL),
-                    int_at(v, "samples", NULL));
-    }
     fprintf(f, "\nreconciliation with the simulator's ledger (the venues' own APIs):\n");
     print_venue(f, "kalshi", json_object_get(recon, "kalshi"));
     print_venue(f, "polymarket", json_object_get(recon, "polymarket"));
+    fprintf(f, "  positions: %lld market outcomes compared, %lld differ\n", int_at(recon, "positions", "checked"),
+            int_at(recon, "positions", "differ"));
     size_t i;
     json_t *x;
     json_array_foreach(json_object_get(recon, "differences"), i, x) {
@@ -341,7 +376,6 @@ static void print_summary(demo *d) {
     }
     fprintf(f, "%s\n", json_is_true(json_object_get(d->doc, "reconciled")) ? "RECONCILED: pmarb and the venues agree exactly"
                                                                           : "NOT RECONCILED: see the differences above");
-    if (d->live_refused) fprintf(f, "(traded on paper: %s)\n", d->live_refused);
     fprintf(f, "files: %s\n", d->env.dir);
 }
 
@@ -350,19 +384,13 @@ static void print_summary(demo *d) {
 static int setup(demo *d, const pm_config *user, pm_err *err) {
     if (pm_demo_env_start(&d->env, d->opt.dir, d->opt.seed, err)) return -1;
     fprintf(stderr, "pmarb demo: working in %s (simulator log: %s)\n", d->env.dir, d->env.sim_log);
-    pm_config probe;
-    pm_config_defaults(&probe);
-    probe.run.mode = PM_MODE_LIVE;
-    d->live_refused = pm_run_mode_refusal(&probe);
-    if (pm_demo_env_write_ini(&d->env, user, d->live_refused ? PM_MODE_PAPER : PM_MODE_LIVE, err) ||
+    if (pm_demo_env_write_ini(&d->env, user, PM_MODE_LIVE, err) ||
         pm_config_load(&d->cfg, d->env.ini, err) || pm_demo_env_credentials(&d->env, &d->cfg, err))
         return -1;
     if (pm_db_open(d->cfg.db.path, PM_DB_MIGRATE, d->cfg.db.busy_timeout_ms, &d->db, err)) return -1;
     json_object_set_new(d->doc, "dir", json_string(d->env.dir));
-    json_object_set_new(d->doc, "mode", json_string(d->live_refused ? "paper" : "live"));
-    json_object_set_new(d->doc, "live_refused", d->live_refused ? json_string(d->live_refused) : json_null());
+    json_object_set_new(d->doc, "mode", json_string("live"));
     json_object_set_new(d->doc, "seed", json_integer((json_int_t)d->opt.seed));
-    if (d->live_refused) fprintf(stderr, "pmarb demo: this build cannot trade live (%s): trading on paper\n", d->live_refused);
     return 0;
 }
 

@@ -1,9 +1,10 @@
 /* test_demo.c — `pmarb demo --seconds 8 --json` end to end: it starts `pmarb sim --demo` itself,
  * syncs, matches with the heuristics and approves exactly the 26 mirrored pairs of the demo
  * catalogue — the 4 inverted phrasings with polarity inverted, none of the 7 look-alikes —,
- * trades both halves (sequential, then simultaneous), and its reconciliation of positions and
- * cash with the venues agrees exactly (exit status 0). When trading is live, orders were sent
- * and filled. The text summary says the same; bad arguments are refused. */
+ * trades live in both halves (sequential, then simultaneous): orders sent and filled, the
+ * engine's order count the database's, and its reconciliation of positions and cash with the
+ * venues agrees exactly (exit status 0). The text summary says the same; bad arguments are
+ * refused. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -82,17 +83,24 @@ static void test_demo_json(void **state) {
     assert_non_null(sim);
     assert_int_equal(json_integer_value(json_object_get(seq, "seconds")), 4);
     assert_int_equal(json_integer_value(json_object_get(sim, "seconds")), 4);
-    const char *mode = json_string_value(json_object_get(doc, "mode"));
-    assert_non_null(mode);
-    if (!strcmp(mode, "live")) {
-        assert_true(json_is_null(json_object_get(doc, "live_refused")));
-        assert_true(period_int(seq, "orders", "total") + period_int(sim, "orders", "total") > 0);
-        assert_true(period_int(seq, "fills", "total") + period_int(sim, "fills", "total") > 0);
-    } else {
-        assert_string_equal(mode, "paper");
-        assert_true(json_is_string(json_object_get(doc, "live_refused")));
-        assert_int_equal(period_int(seq, "orders", "total") + period_int(sim, "orders", "total"), 0);
+    assert_string_equal(json_string_value(json_object_get(doc, "mode")), "live");
+    /* the simulator's dislocations were traded: orders sent and filled, and each half reports
+     * its latency spans */
+    assert_true(period_int(seq, "orders", "total") + period_int(sim, "orders", "total") > 0);
+    assert_true(period_int(seq, "fills", "total") + period_int(sim, "fills", "total") > 0);
+    static const char *const spans[] = {"feed_to_decision", "decision_to_wire_kalshi", "decision_to_wire_polymarket",
+                                        "ack_to_second_wire", "venue_rtt_kalshi", "venue_rtt_polymarket"};
+    for (size_t s = 0; s < N(spans); s++) {
+        assert_non_null(json_object_get(json_object_get(seq, "latency"), spans[s]));
+        assert_non_null(json_object_get(json_object_get(sim, "latency"), spans[s]));
     }
+    /* the engine's count of orders is the database's */
+    assert_int_equal(period_int(seq, "engine", "orders"), period_int(seq, "orders", "total"));
+    assert_int_equal(period_int(sim, "engine", "orders"), period_int(sim, "orders", "total"));
+    assert_int_equal(period_int(seq, "engine", "unknown_orders") + period_int(sim, "engine", "unknown_orders"), 0);
+    /* the positions compared are both outcomes of both markets of every approved pair */
+    assert_true(period_int(json_object_get(doc, "reconciliation"), "positions", "checked") >= 4 * 26);
+    assert_int_equal(period_int(json_object_get(doc, "reconciliation"), "positions", "differ"), 0);
     /* the loud banner went to stderr, never a secret */
     assert_non_null(strstr(r.err, "DEMO ONLY: auto-approving 26 candidates"));
     assert_non_null(strstr(r.err, "`pmarb review`"));
