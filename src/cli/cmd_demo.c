@@ -41,7 +41,8 @@ static const char usage[] =
     "     and cash with what the venues' own APIs report. The exit status is 1 when they differ.\n\n"
     "  --seconds N  trading time in seconds, split in two halves (default 60, at least 2)\n"
     "  --json       the summary as one JSON document on stdout (with \"reconciled\": true|false)\n"
-    "  --dir DIR    work in DIR (created if missing) instead of a fresh temporary directory\n"
+    "  --dir DIR    work in DIR (created if missing; an earlier demo's database there is\n"
+    "               replaced) instead of a fresh temporary directory\n"
     "  --seed N     the simulator's seed (default 1)\n\n"
     "The directory keeps the database, pmarb.ini, the keys (never printed), the simulator's log\n"
     "and each half's engine summary. Your own pmarb.ini is read only for its [llm] section.\n";
@@ -201,10 +202,7 @@ static int approve(demo *d, pm_err *err) {
     if (rc > 0) rc = pm_err_set(err, "out of memory");
     char th[PM_FIXED_BUF];
     pm_fixed_format_exact(q.threshold, 2, th, sizeof th);
-    if (rc == 0) {
-        banner(stderr, q.n, th);
-        if (d->say != stderr) banner(d->say, q.n, th);
-    }
+    if (rc == 0) banner(d->say, q.n, th);
     size_t inverted = 0;
     for (size_t i = 0; rc == 0 && i < q.n; i++)
         rc = pm_store_review_match(d->db, q.id[i], PM_MATCH_APPROVED, "pmarb-demo",

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,6 +51,19 @@ static int make_dir(pm_demo_env *e, const char *dir, pm_err *err) {
            path_in(e->pub_path, e->dir, "kalshi.pub", err) || path_in(e->sim_log, e->dir, "sim.log", err);
 }
 
+/* An earlier demo's database and order journals in the directory belong to a simulator that
+ * is gone: they are removed so that this run starts from nothing. */
+static int clear_old_run(const pm_demo_env *e, pm_err *err) {
+    static const char *const names[] = {"markets.db", "markets.db-wal", "markets.db-shm", "markets.db.kalshi.journal",
+                                        "markets.db.polymarket.journal"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[PM_DEMO_PATH_MAX];
+        if (path_in(path, e->dir, names[i], err)) return -1;
+        if (unlink(path) && errno != ENOENT) return pm_err_set(err, "cannot remove %s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
 /* Writes the key as PEM to path with mode (created afresh: an old file is replaced). */
 static int write_pem(const char *path, EVP_PKEY *key, int private_key, pm_err *err) {
     unlink(path);
@@ -72,7 +86,10 @@ static int make_kalshi_key(pm_demo_env *e, pm_err *err) {
     return rc ? -1 : 0;
 }
 
+/* The simulator runs in its own process group (a Ctrl-C reaches the demo, which stops it) and
+ * is sent SIGTERM should the demo die first. */
 static void child_exec(const pm_demo_env *e, int out_fd, const char *seed) {
+    if (setpgid(0, 0) || prctl(PR_SET_PDEATHSIG, SIGTERM)) _exit(126);
     int log = open(e->sim_log, O_WRONLY | O_CREAT | O_TRUNC, 0644), null = open("/dev/null", O_RDONLY);
     if (log < 0 || null < 0 || dup2(out_fd, 1) < 0 || dup2(log, 2) < 0 || dup2(null, 0) < 0) _exit(126);
     const char *argv[] = {"pmarb", "sim", "--demo", "--seed", seed, "--kalshi-public-key", e->pub_path,
@@ -147,7 +164,7 @@ static int start_sim(pm_demo_env *e, uint64_t seed, pm_err *err) {
 
 int pm_demo_env_start(pm_demo_env *e, const char *dir, uint64_t seed, pm_err *err) {
     memset(e, 0, sizeof *e);
-    if (make_dir(e, dir, err) || make_kalshi_key(e, err) || start_sim(e, seed, err)) {
+    if (make_dir(e, dir, err) || clear_old_run(e, err) || make_kalshi_key(e, err) || start_sim(e, seed, err)) {
         pm_demo_env_stop(e);
         return -1;
     }

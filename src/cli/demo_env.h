@@ -23,8 +23,9 @@ typedef struct pm_demo_env {
     char kalshi_rest[256], kalshi_ws[256], poly_gamma[256], poly_clob[256], poly_ws[256];
 } pm_demo_env;
 
-/* Creates (or uses) the directory, the keys, starts the simulator with seed and waits for its
- * ready line. On error everything started is stopped again. */
+/* Creates (or uses) the directory — removing an earlier demo's database and order journals
+ * there —, the keys, starts the simulator with seed and waits for its ready line. On error
+ * everything started is stopped again. */
 int pm_demo_env_start(pm_demo_env *e, const char *dir, uint64_t seed, pm_err *err);
 
 /* Writes dir/pmarb.ini for mode (paper or live), carrying [llm] over from user (may be NULL). */
