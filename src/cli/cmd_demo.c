@@ -247,14 +247,18 @@ static json_t *latency_json(pm_live_metrics *m) {
                      span(&m->venue_rtt[PM_VENUE_KALSHI]), "venue_rtt_polymarket", span(&m->venue_rtt[PM_VENUE_POLYMARKET]));
 }
 
-/* The engine's own figures for the period. */
+/* The engine's own figures for the period, with the risk gate's refusals by reason. */
 static json_t *engine_json(const pm_trading_report *r) {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:i, s:i}", "trades", (json_int_t)r->live.trades, "done",
+    json_t *refused = json_object();
+    for (int i = 1; i < PM_RISK_REASON_COUNT; i++)
+        if (r->risk.refused[i])
+            json_object_set_new(refused, pm_risk_reason_name((pm_risk_reason)i), json_integer((json_int_t)r->risk.refused[i]));
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:i, s:i, s:I, s:o}", "trades", (json_int_t)r->live.trades, "done",
                      (json_int_t)r->live.done, "one_legged", (json_int_t)r->live.one_legged, "hedged",
                      (json_int_t)r->live.hedged, "unwound", (json_int_t)r->live.unwound, "unresolved",
                      (json_int_t)r->live.unresolved, "orders", (json_int_t)r->live.orders, "locked_pnl",
                      pm_demo_money(r->live.locked_pnl), "reconcile_diffs", r->reconcile_diffs, "unknown_orders",
-                     r->unknown_orders);
+                     r->unknown_orders, "risk_accepted", (json_int_t)r->risk.refused[PM_RISK_OK], "risk_refused", refused);
 }
 
 /* One half of the trading time with the execution mode ex; its figures go into periods. */
@@ -328,6 +332,13 @@ static void print_period(FILE *f, const char *name, json_t *p) {
             int_at(json_object_get(p, "orders"), "by_status", "canceled"),
             int_at(json_object_get(p, "orders"), "by_status", "rejected"));
     fprintf(f, "  fills          %lld\n", int_at(p, "fills", "total"));
+    json_t *engine = json_object_get(p, "engine");
+    fprintf(f, "  risk gate      %lld accepted", int_at(engine, "risk_accepted", NULL));
+    const char *reason;
+    json_t *n;
+    json_object_foreach(json_object_get(engine, "risk_refused"), reason, n)
+        fprintf(f, ", %lld refused (%s)", (long long)json_integer_value(n), reason);
+    fputc('\n', f);
     fprintf(f, "  one-legged     %lld (hedged %lld, unwound %lld, dust %lld, unresolved %lld)\n",
             int_at(p, "one_legged", "trades"), int_at(res, "hedge", NULL), int_at(res, "unwind", NULL),
             int_at(res, "residual_dust", NULL), int_at(res, "residual_unresolved", NULL));
