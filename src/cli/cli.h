@@ -54,6 +54,7 @@ int pm_cmd_review(pm_cli *cli, int argc, char **argv);
 int pm_cmd_bench_match(pm_cli *cli, int argc, char **argv);
 int pm_cmd_bench(pm_cli *cli, int argc, char **argv);
 int pm_cmd_fees(pm_cli *cli, int argc, char **argv);
+int pm_cmd_reconcile(pm_cli *cli, int argc, char **argv);
 /* `pmarb polymarket` subcommands (cmd_poly_*.c); argv[0] is the subcommand's name. */
 int pm_cmd_poly_sign_order(pm_cli *cli, int argc, char **argv);
 int pm_cmd_poly_bench_sign(pm_cli *cli, int argc, char **argv);

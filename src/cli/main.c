@@ -19,6 +19,7 @@ static const command commands[] = {
     {"review", "approve or reject proposed matches: `pmarb review`, `review export|import FILE`", pm_cmd_review},
     {"pairs", "market matches: `pmarb pairs list [--status S] [--json]`", pm_cmd_pairs},
     {"run", "paper-trade the approved pairs on the live feeds: `pmarb run [--seconds N]`", pm_cmd_run},
+    {"reconcile", "compare the live positions with the venues': `pmarb reconcile [--accept-venue-positions]`", pm_cmd_reconcile},
     {"status", "ask a running `pmarb run` for /health and /metrics: `pmarb status [--url URL] [--json]`", pm_cmd_status},
     {"record", "record the approved pairs' feeds: `pmarb record --out FILE [--seconds N]`", pm_cmd_record},
     {"replay", "replay a recording through the engine: `pmarb replay FILE`", pm_cmd_replay},
