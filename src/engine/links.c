@@ -3,6 +3,7 @@
 
 #include "util/clock.h"
 #include "venue/kalshi/ws.h"
+#include "venue/polymarket/user.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,15 @@ typedef struct link {
     pm_ws *ws;
 } link;
 
+/* Polymarket's user channel (live trading): our orders' and trades' pushes. */
+typedef struct user_link {
+    pm_links *owner;
+    pm_ws *ws;
+    poly_user *user;
+    pm_event_fn emit;
+    void *ctx;
+} user_link;
+
 struct pm_links {
     pm_feeds *feeds;
     kalshi_auth *auth;
@@ -24,6 +34,8 @@ struct pm_links {
     link *poly;
     size_t npoly, cap;
     pm_ws *base; /* the first socket: every other one shares its event loop */
+    char poly_base[1024];
+    user_link user; /* ws NULL: not followed */
 };
 
 static void flush(link *k) {
@@ -56,6 +68,32 @@ static void disconnected(void *user, const char *why) {
 }
 
 static const pm_ws_callbacks callbacks = {headers, connected, message, disconnected};
+
+static int user_headers(void *u, pm_ws_header *h) {
+    (void)u;
+    (void)h;
+    return 0;
+}
+
+static void user_connected(void *u) {
+    user_link *k = u;
+    size_t len;
+    const char *sub = poly_user_subscription(k->user, &len);
+    poly_keepalive_start(poly_user_keepalive(k->user), pm_mono_ns());
+    pm_ws_send(k->ws, sub, len);
+}
+
+static void user_message(void *u, const char *text, size_t len) {
+    user_link *k = u;
+    poly_user_frame(k->user, text, len, pm_mono_ns(), k->emit, k->ctx);
+}
+
+static void user_disconnected(void *u, const char *why) {
+    (void)u;
+    (void)why;
+}
+
+static const pm_ws_callbacks user_callbacks = {user_headers, user_connected, user_message, user_disconnected};
 
 static int open_socket(pm_links *l, const char *url, link *k, pm_err *err) {
     if (l->base) return pm_ws_new_shared(l->base, url, &callbacks, k, &k->ws, err);
@@ -94,6 +132,7 @@ int pm_links_new(pm_feeds *feeds, const char *kalshi_url, kalshi_auth *auth, con
     l->feeds = feeds;
     l->auth = auth;
     snprintf(l->poly_url, sizeof l->poly_url, "%.*s/market", (int)blen, poly_base);
+    snprintf(l->poly_base, sizeof l->poly_base, "%.*s", (int)blen, poly_base);
     const char *p = strstr(kalshi_url, "://");
     p = p ? strchr(p + 3, '/') : NULL;
     snprintf(l->sign_path, sizeof l->sign_path, "%s", p ? p : "/");
@@ -110,8 +149,16 @@ int pm_links_new(pm_feeds *feeds, const char *kalshi_url, kalshi_auth *auth, con
     return 0;
 }
 
+int pm_links_follow_user(pm_links *l, poly_user *user, pm_event_fn emit, void *ctx, pm_err *err) {
+    char url[1100];
+    snprintf(url, sizeof url, "%s/user", l->poly_base);
+    l->user = (user_link){l, NULL, user, emit, ctx};
+    return pm_ws_new_shared(l->base, url, &user_callbacks, &l->user, &l->user.ws, err);
+}
+
 void pm_links_free(pm_links *l) {
     if (!l) return;
+    pm_ws_free(l->user.ws);
     for (size_t i = 0; i < l->npoly; i++) /* the base last: it owns the event loop */
         if (l->poly[i].ws != l->base) pm_ws_free(l->poly[i].ws);
     if (l->kalshi.ws != l->base) pm_ws_free(l->kalshi.ws);
@@ -128,6 +175,12 @@ void pm_links_service(pm_links *l, int timeout_ms) {
 }
 
 void pm_links_tick(pm_links *l, int64_t now_ns) {
+    if (l->user.ws && pm_ws_is_connected(l->user.ws)) {
+        poly_keepalive_action a = poly_keepalive_check(poly_user_keepalive(l->user.user), now_ns, POLY_PING_INTERVAL_MS,
+                                                       POLY_PONG_TIMEOUT_MS);
+        if (a == POLY_KEEPALIVE_PING) pm_ws_send(l->user.ws, "PING", 4);
+        else if (a == POLY_KEEPALIVE_DEAD) pm_ws_reconnect(l->user.ws, "unanswered PING on the user channel");
+    }
     for (size_t i = 0; i < l->npoly; i++) {
         link *k = &l->poly[i];
         if (!pm_ws_is_connected(k->ws)) continue;

@@ -1,7 +1,8 @@
 /* links.h — the engine's sockets: the Kalshi feed connection (signed handshake at every
  * (re)connect) and the Polymarket market-channel connections, all in ONE libwebsockets event
  * loop (pm_ws_new_shared: one poll for every socket, one TLS context), moving frames into
- * the feeds' inputs (feeds.h) and the feeds' commands out. */
+ * the feeds' inputs (feeds.h) and the feeds' commands out; live, also Polymarket's user
+ * channel. */
 #ifndef PM_ENGINE_LINKS_H
 #define PM_ENGINE_LINKS_H
 
@@ -16,6 +17,12 @@ typedef struct pm_links pm_links;
 int pm_links_new(pm_feeds *feeds, const char *kalshi_url, kalshi_auth *auth, const char *poly_base, pm_links **out,
                  pm_err *err);
 void pm_links_free(pm_links *l);
+
+/* Live trading: also follows Polymarket's user channel ([polymarket] ws_url + "/user",
+ * subscribed with user's credentials, kept alive with PING), its events going to emit(ctx).
+ * user is borrowed: it must outlive the links. */
+struct poly_user;
+int pm_links_follow_user(pm_links *l, struct poly_user *user, pm_event_fn emit, void *ctx, pm_err *err);
 
 /* Opens sockets for Polymarket connections the feed started using since (assets added). */
 int pm_links_grow(pm_links *l, pm_err *err);

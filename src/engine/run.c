@@ -6,6 +6,8 @@
 #include "engine/metrics_http.h"
 #include "engine/recorder.h"
 #include "engine/trading.h"
+#include "config/secrets.h"
+#include "venue/polymarket/user.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -220,6 +222,14 @@ int pm_run(const pm_run_options *o, pm_err *err) {
         if (!rc) pm_feeds_set_tap(pm_engine_feeds(e), pm_recorder_tap, rec);
     }
     if (!rc) rc = pm_links_new(pm_engine_feeds(e), pm_config_kalshi_ws_url(cfg), o->auth, cfg->polymarket.ws_url, &links, err);
+    poly_user *user = NULL; /* live: Polymarket's pushes of our orders and trades */
+    if (!rc && tr) {
+        pm_secrets sec;
+        pm_secrets_load(&sec);
+        user = poly_user_new(sec.value[PM_SECRET_POLY_API_KEY], sec.value[PM_SECRET_POLY_API_SECRET],
+                             sec.value[PM_SECRET_POLY_API_PASSPHRASE], NULL, 0, err);
+        rc = user ? pm_links_follow_user(links, user, pm_engine_on_event, e, err) : -1;
+    }
     pm_metrics_pub pub = {0}; /* read by the HTTP thread, which is stopped before this returns */
     pm_metrics_http *http = NULL;
     if (!rc && o->http_listen && o->http_listen[0]) {
@@ -283,6 +293,7 @@ int pm_run(const pm_run_options *o, pm_err *err) {
     reload_join(&rl);
     pm_metrics_http_stop(http);
     pm_links_free(links);
+    poly_user_free(user);
     if (rec) {
         pm_recorder_stats rs;
         pm_err rerr;
