@@ -259,7 +259,11 @@ static void *executor_main(void *arg) {
                 pm_warn("exec", "venue upkeep failed", PM_KV_S("venue", pm_venue_name(x->venue)), PM_KV_S("reason", err.msg));
             continue;
         }
-        pm_wake_wait(&x->wake, mark, x->cfg.spin_ns, SLEEP_NS);
+        int parked_any = 0;
+        for (int i = 0; i < PARK_MAX && !parked_any; i++) parked_any = x->park[i].used != 0;
+        /* a parked second leg's GO must be picked up at once; otherwise spin as configured */
+        int64_t spin = parked_any || x->cfg.spin_ns < 0 ? SLEEP_NS : x->cfg.spin_ns;
+        pm_wake_wait(&x->wake, mark, spin, SLEEP_NS);
     }
     return NULL;
 }

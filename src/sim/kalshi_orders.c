@@ -43,8 +43,10 @@ struct sim_kfill {
 void sim_kalshi_orders_free(sim_kalshi *k) {
     free(k->orders);
     free(k->fills);
+    free(k->seen);
     k->orders = NULL;
     k->fills = NULL;
+    k->seen = NULL;
 }
 
 static pm_kalshi_fee_type fee_type_of(const sim_kalshi *k, int m, int64_t *mult) {
@@ -285,6 +287,44 @@ static void create_order(sim_kalshi *k, const sim_request *req, sim_response *re
     sim_respond_json(res, 201, out);
 }
 
+/* Remembers an order post for GET /admin/orders (nothing when out of memory). */
+static void note_seen(sim_kalshi *k, const sim_request *req, int status, int order) {
+    if (k->nseen == k->capseen) {
+        int cap = k->capseen ? 2 * k->capseen : 64;
+        sim_kseen *grown = realloc(k->seen, (size_t)cap * sizeof *grown);
+        if (!grown) return;
+        k->seen = grown;
+        k->capseen = cap;
+    }
+    sim_kseen *s = &k->seen[k->nseen++];
+    json_t *body = json_loads(req->body, 0, NULL);
+    const char *cid = json_string_value(json_object_get(body, "client_order_id"));
+    snprintf(s->client_id, sizeof s->client_id, "%s", cid ? cid : "");
+    json_decref(body);
+    s->http_status = status;
+    s->order = order;
+}
+
+void sim_kalshi_admin_orders(const sim_kalshi *k, sim_response *res) {
+    json_t *arr = json_array(), *out = json_object();
+    for (int i = 0; i < k->nseen; i++) {
+        const sim_kseen *s = &k->seen[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "client_order_id", json_string(s->client_id));
+        json_object_set_new(j, "http_status", json_integer(s->http_status));
+        json_object_set_new(j, "accepted", json_boolean(s->order >= 0));
+        if (s->order >= 0) {
+            const struct sim_korder *o = &k->orders[s->order];
+            json_object_set_new(j, "order_id", json_string(o->id));
+            json_object_set_new(j, "status", json_string(status_names[o->status]));
+            json_object_set_new(j, "fill_count_fp", sim_dollars(o->filled, 2));
+        }
+        json_array_append_new(arr, j);
+    }
+    json_object_set_new(out, "orders", arr);
+    sim_respond_json(res, 200, out);
+}
+
 static struct sim_korder *order_by_id(sim_kalshi *k, const char *id, size_t len) {
     for (int i = 0; i < k->norders; i++)
         if (strlen(k->orders[i].id) == len && !strncmp(k->orders[i].id, id, len)) return &k->orders[i];
@@ -321,7 +361,11 @@ void sim_kalshi_portfolio(sim_kalshi *k, const sim_request *req, const char *p, 
         json_object_set_new(out, "updated_ts", json_integer(pm_wall_ns() / 1000000000));
         return sim_respond_json(res, 200, out);
     }
-    if (!strcmp(req->method, "POST") && !strcmp(p, "/portfolio/events/orders")) return create_order(k, req, res);
+    if (!strcmp(req->method, "POST") && !strcmp(p, "/portfolio/events/orders")) {
+        int before = k->norders;
+        create_order(k, req, res);
+        return note_seen(k, req, res->status, k->norders > before ? before : -1);
+    }
     if (!strncmp(p, "/portfolio/events/orders/", 25) && !strcmp(req->method, "DELETE")) {
         struct sim_korder *o = order_by_id(k, p + 25, strlen(p + 25));
         return o ? cancel_order(k, o, res) : sim_respond_error(res, 404, "not_found", "order not found");

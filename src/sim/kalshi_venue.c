@@ -387,13 +387,16 @@ void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
         return sim_respondf(res, 200, "{\"rest_requests\":%llu,\"order_posts\":%llu,\"auth_failures\":%llu,\"orders\":%d}",
                             (unsigned long long)k->rest_requests, (unsigned long long)k->order_posts,
                             (unsigned long long)k->auth_failures, k->norders);
+    if (!strcmp(req->path, "/admin/orders") && !strcmp(req->method, "GET")) return sim_kalshi_admin_orders(k, res);
     k->rest_requests++;
-    if (!strcmp(req->method, "POST") && strstr(req->path, "/portfolio/events/orders")) k->order_posts++;
-    if (k->faults.delay_count > 0) {
+    int order_post = !strcmp(req->method, "POST") && strstr(req->path, "/portfolio/events/orders");
+    if (order_post) k->order_posts++;
+    int faulted = order_post || !k->faults.orders_only;
+    if (faulted && k->faults.delay_count > 0) {
         k->faults.delay_count--;
         res->delay_ms = k->faults.delay_ms;
     }
-    if (k->faults.http_count > 0) {
+    if (faulted && k->faults.http_count > 0) {
         k->faults.http_count--;
         if (k->faults.http_status == 429) return sim_respondf(res, 429, "{\"error\":\"too many requests\"}");
         return sim_respond_error(res, k->faults.http_status, "internal_error", "injected by the simulator");
@@ -793,7 +796,9 @@ void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair) {
  * optional): "drop_connections", "skip_seq", "malformed" (WebSocket), "http_status" (429 or 5xx
  * for the next "count" requests), "delay_ms" (for the next "count" responses), "reject_orders"
  * (the next "count" orders), "determine_market" (a ticker: it stops trading and a lifecycle event
- * goes out). GET /admin/stats counts what reached the venue. */
+ * goes out), "orders_only" (true: http_status and delay_ms count and hit order posts only; false
+ * lifts it). GET /admin/stats counts what reached the venue; GET /admin/orders lists every order
+ * post the venue looked at. */
 static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
     if (!json_is_object(doc)) {
@@ -811,6 +816,7 @@ static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *re
         k->faults.delay_count = count;
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) k->faults.reject_orders = count;
+    if (json_is_boolean(json_object_get(doc, "orders_only"))) k->faults.orders_only = json_is_true(json_object_get(doc, "orders_only"));
     const char *determine = json_string_value(json_object_get(doc, "determine_market"));
     if (determine) {
         int m = market_index(k, determine);

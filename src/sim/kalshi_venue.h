@@ -40,6 +40,14 @@ typedef struct sim_kmarket {
 
 typedef struct sim_kconn sim_kconn; /* one WebSocket client */
 
+/* An order post the venue looked at (GET /admin/orders): its client id, the HTTP status it
+ * answered and the order it created (-1 when refused). */
+typedef struct sim_kseen {
+    char client_id[72];
+    int http_status;
+    int order;
+} sim_kseen;
+
 typedef struct sim_kalshi {
     sim_kseries *series;
     sim_kevent *events;
@@ -60,7 +68,10 @@ typedef struct sim_kalshi {
         int http_status, http_count;   /* the next http_count REST requests answer http_status */
         int delay_ms, delay_count;     /* the next delay_count responses leave delay_ms late */
         int reject_orders;             /* the next orders are refused */
+        int orders_only;               /* http_status and delay_ms apply to order posts only */
     } faults;
+    sim_kseen *seen;        /* every order post that reached the venue, in order */
+    int nseen, capseen;
     uint64_t rest_requests, order_posts;
     int64_t next_sid;
     uint64_t rng;
@@ -80,6 +91,8 @@ void sim_kalshi_push_user(sim_kalshi *k, int fill, struct json_t *msg); /* takes
 /* The /portfolio endpoints, after authentication (kalshi_orders.c); p is the path after /trade-api/v2. */
 void sim_kalshi_portfolio(sim_kalshi *k, const sim_request *req, const char *p, sim_response *res);
 void sim_kalshi_orders_free(sim_kalshi *k);
+/* GET /admin/orders: every order post the venue looked at, with its outcome. */
+void sim_kalshi_admin_orders(const sim_kalshi *k, sim_response *res);
 
 /* Moves the price process one step: a random level of a random market changes, and every
  * subscription to that market gets the delta. */

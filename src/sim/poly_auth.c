@@ -191,6 +191,7 @@ void sim_poly_ledger_free(sim_poly *p) {
     free(l->accounts);
     free(l->orders);
     free(l->trades);
+    free(l->seen);
     secp256k1_context_destroy(l->secp);
     free(l);
     p->ledger = NULL;

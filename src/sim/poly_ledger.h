@@ -68,6 +68,14 @@ typedef struct sim_ptrade {
     int64_t ts_s;
 } sim_ptrade;
 
+/* An order post the venue looked at (GET /admin/orders): its hash, the HTTP status of its
+ * placement and the order it created (-1 when refused). */
+typedef struct sim_pseen {
+    char id[67];
+    int http_status;
+    int order;
+} sim_pseen;
+
 struct sim_poly_ledger {
     int64_t starting_balance;
     struct secp256k1_context_struct *secp;
@@ -79,6 +87,8 @@ struct sim_poly_ledger {
     int norders, caporders;
     sim_ptrade *trades;
     int ntrades, captrades;
+    sim_pseen *seen;          /* every order whose signature checked out, in order */
+    int nseen, capseen;
 };
 
 /* --- poly_auth.c --- */

@@ -251,6 +251,44 @@ static int place(sim_poly *p, int key, json_t *entry, placed *r) {
     return 0;
 }
 
+/* Remembers a placement whose hash is known, for GET /admin/orders (nothing when out of memory). */
+static void note_seen(sim_poly *p, const placed *r) {
+    struct sim_poly_ledger *l = p->ledger;
+    if (!r->id[0]) return;
+    if (l->nseen == l->capseen) {
+        int cap = l->capseen ? 2 * l->capseen : 64;
+        sim_pseen *grown = realloc(l->seen, (size_t)cap * sizeof *grown);
+        if (!grown) return;
+        l->seen = grown;
+        l->capseen = cap;
+    }
+    sim_pseen *s = &l->seen[l->nseen++];
+    memcpy(s->id, r->id, sizeof s->id);
+    s->http_status = r->order >= 0 ? 200 : r->status;
+    s->order = r->order;
+}
+
+void sim_poly_admin_orders(const sim_poly *p, sim_response *res) {
+    static const char *const status[] = {"LIVE", "MATCHED", "CANCELED"};
+    const struct sim_poly_ledger *l = p->ledger;
+    json_t *arr = json_array(), *out = json_object();
+    for (int i = 0; l && i < l->nseen; i++) {
+        const sim_pseen *s = &l->seen[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "id", json_string(s->id));
+        json_object_set_new(j, "http_status", json_integer(s->http_status));
+        json_object_set_new(j, "accepted", json_boolean(s->order >= 0));
+        if (s->order >= 0) {
+            const sim_porder *o = &l->orders[s->order];
+            json_object_set_new(j, "status", json_string(status[o->status]));
+            json_object_set_new(j, "size_matched", sim_poly_decimal_json(o->matched));
+        }
+        json_array_append_new(arr, j);
+    }
+    json_object_set_new(out, "orders", arr);
+    respond_json(res, 200, out);
+}
+
 /* The OrderResponse of an accepted order, or of a refused one inside a batch. */
 static json_t *order_response(const sim_poly *p, const placed *r) {
     const struct sim_poly_ledger *l = p->ledger;
@@ -284,6 +322,7 @@ static void post_order(sim_poly *p, int key, const sim_request *req, sim_respons
     }
     place(p, key, body, &r);
     json_decref(body);
+    note_seen(p, &r);
     if (r.order < 0) return respond_error(res, r.status, r.err);
     respond_json(res, 200, order_response(p, &r));
 }
@@ -306,8 +345,10 @@ static void post_orders(sim_poly *p, int key, const sim_request *req, sim_respon
     json_t *entry;
     json_array_foreach(body, i, entry) {
         placed r;
-        if (json_is_object(entry)) place(p, key, entry, &r);
-        else {
+        if (json_is_object(entry)) {
+            place(p, key, entry, &r);
+            note_seen(p, &r);
+        } else {
             memset(&r, 0, sizeof r);
             r.order = -1;
             snprintf(r.err, sizeof r.err, "Invalid order payload");

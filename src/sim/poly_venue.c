@@ -568,7 +568,8 @@ static int clob_public(sim_poly *p, const sim_request *req, sim_response *res) {
  * "count" orders), "freeze" (true: open market sockets get no more market data but still
  * answer PING, until dropped; false lifts it), "tick_size_change" ({"token": id, "tick":
  * "0.001"}), "bad_best" (the next price_change carries a wrong best_bid), "close_market" (a
- * condition id). */
+ * condition id), "orders_only" (true: http_status and delay_ms count and hit order posts only;
+ * false lifts it). GET /admin/orders lists every order post the venue looked at. */
 static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
     if (!json_is_object(doc)) {
@@ -605,6 +606,7 @@ static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res)
         p->faults.delay_count = count;
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) p->faults.reject_orders = count;
+    if (json_is_boolean(json_object_get(doc, "orders_only"))) p->faults.orders_only = json_is_true(json_object_get(doc, "orders_only"));
     if (json_is_true(json_object_get(doc, "bad_best"))) p->bad_best_next = 1;
     json_t *freeze = json_object_get(doc, "freeze");
     sim_poly_ws_faults(p, json_is_true(json_object_get(doc, "drop_connections")), json_is_true(json_object_get(doc, "malformed")),
@@ -631,13 +633,16 @@ void sim_poly_handle(void *user, const sim_request *req, sim_response *res) {
     sim_poly *p = user;
     if (!strcmp(req->path, "/admin/faults") && !strcmp(req->method, "POST")) return admin_faults(p, req, res);
     if (!strcmp(req->path, "/admin/stats") && !strcmp(req->method, "GET")) return admin_stats(p, res);
+    if (!strcmp(req->path, "/admin/orders") && !strcmp(req->method, "GET")) return sim_poly_admin_orders(p, res);
     p->rest_requests++;
-    if (!strcmp(req->method, "POST") && (!strcmp(req->path, "/order") || !strcmp(req->path, "/orders"))) p->order_posts++;
-    if (p->faults.delay_count > 0) {
+    int order_post = !strcmp(req->method, "POST") && (!strcmp(req->path, "/order") || !strcmp(req->path, "/orders"));
+    if (order_post) p->order_posts++;
+    int faulted = order_post || !p->faults.orders_only;
+    if (faulted && p->faults.delay_count > 0) {
         p->faults.delay_count--;
         res->delay_ms = p->faults.delay_ms;
     }
-    if (p->faults.http_count > 0) {
+    if (faulted && p->faults.http_count > 0) {
         p->faults.http_count--;
         return respond_error(res, p->faults.http_status, p->faults.http_status == 429 ? "Too Many Requests" : "injected by the simulator");
     }

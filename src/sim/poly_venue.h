@@ -67,6 +67,7 @@ typedef struct sim_poly {
         int http_status, http_count;   /* the next http_count REST requests answer http_status */
         int delay_ms, delay_count;     /* the next delay_count responses leave delay_ms late */
         int reject_orders;             /* the next orders are refused */
+        int orders_only;               /* http_status and delay_ms apply to order posts only */
     } faults;
     uint64_t rest_requests, order_posts, ws_frames_sent; /* counted by sim_poly_handle (POST /order, /orders) and poly_ws.c */
     uint64_t rng;
@@ -164,6 +165,9 @@ void sim_poly_ledger_free(sim_poly *p);
 /* Everything behind L1 or L2 auth: /auth/…, /order, /orders, /cancel-all,
  * /cancel-market-orders, /data/…, /balance-allowance*. */
 void sim_poly_private(sim_poly *p, const sim_request *req, sim_response *res);
+
+/* GET /admin/orders: every order post whose hash the venue computed, with its outcome. */
+void sim_poly_admin_orders(const sim_poly *p, sim_response *res);
 
 /* 0 when the credentials sent in a user-channel subscription are a live API key's. */
 int sim_poly_user_auth(sim_poly *p, const char *api_key, const char *secret, const char *passphrase);

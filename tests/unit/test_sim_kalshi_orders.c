@@ -261,6 +261,8 @@ static void test_faults(void **state) {
     posts = stat_of(f, "order_posts");
     pm_uuid_v7(cid);
     o.client_order_id = cid;
+    char slow_cid[PM_UUID_LEN];
+    memcpy(slow_cid, cid, sizeof slow_cid);
     assert_int_equal(kalshi_create_order(&slow, &o, &r, &err), -1);
     assert_int_equal(r.known, 0);
     assert_int_equal(stat_of(f, "order_posts") - posts, 1);
@@ -275,6 +277,35 @@ static void test_faults(void **state) {
     assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);
     assert_non_null(strstr(err.msg, "order_rejected"));
     pm_http_response_free(&res);
+
+    /* every order post the venue looked at, in order: the slow one (taken, resting) and the
+     * refused one; the one the injected 500 stopped never reached it */
+    json_t *doc = admin(f, "GET", "orders", NULL), *seen = json_object_get(doc, "orders");
+    assert_int_equal(json_array_size(seen), 2);
+    json_t *e = json_array_get(seen, 0);
+    assert_string_equal(json_string_value(json_object_get(e, "client_order_id")), slow_cid);
+    assert_int_equal(json_integer_value(json_object_get(e, "http_status")), 201);
+    assert_true(json_is_true(json_object_get(e, "accepted")));
+    assert_string_equal(json_string_value(json_object_get(e, "status")), "resting");
+    assert_string_equal(json_string_value(json_object_get(e, "fill_count_fp")), "0.00");
+    e = json_array_get(seen, 1);
+    assert_string_equal(json_string_value(json_object_get(e, "client_order_id")), cid);
+    assert_int_equal(json_integer_value(json_object_get(e, "http_status")), 400);
+    assert_true(json_is_false(json_object_get(e, "accepted")));
+    assert_null(json_object_get(e, "status"));
+    json_decref(doc);
+
+    /* orders_only: the injected 500 passes reads by and hits the next order post */
+    json_decref(admin(f, "POST", "faults", "{\"http_status\":500,\"count\":1,\"orders_only\":true}"));
+    assert_int_equal(kalshi_rest_get(&f->rest, "/markets?limit=1", &res, &err), 0);
+    assert_int_equal(res.status, 200);
+    pm_http_response_free(&res);
+    pm_uuid_v7(cid);
+    o.client_order_id = cid;
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "HTTP 500"));
+    assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), 0); /* the fault is spent: the same order goes in */
+    json_decref(admin(f, "POST", "faults", "{\"orders_only\":false}"));
 }
 
 int main(void) {

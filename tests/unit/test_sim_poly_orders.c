@@ -708,6 +708,49 @@ static void test_refusals(void **state) {
     json_decref(doc);
 }
 
+/* GET /admin/orders lists every order whose hash the venue computed, taken or refused, in
+ * order; an injected status with orders_only lets reads by and stops the next order post
+ * before the venue sees it. */
+static void test_admin_orders(void **state) {
+    fixture *f = *state;
+    login(f);
+    pm_qty_t size = 10 * PM_SCALE;
+    pm_usd_t maker;
+    pm_notional(f->m.tick, size, PM_ROUND_FLOOR, &maker, NULL);
+    spec plain = {.token = f->m.yes, .maker_amount = maker, .taker_amount = size, .type = "GTC"};
+    char stopped[67], refused[67], taken[67];
+    json_t *doc;
+    assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"http_status\":500,\"count\":1,\"orders_only\":true}", NULL, 0,
+                          &doc),
+                     200);
+    json_decref(doc);
+    assert_true(balance(f, NULL) > 0); /* a read passes */
+    assert_int_equal(post(f, &plain, stopped, &doc), 500);
+    json_decref(doc);
+    assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"reject_orders\":true,\"orders_only\":false}", NULL, 0, &doc),
+                     200);
+    json_decref(doc);
+    assert_int_equal(post(f, &plain, refused, &doc), 400);
+    json_decref(doc);
+    assert_int_equal(post(f, &plain, taken, &doc), 200);
+    json_decref(doc);
+    assert_int_equal(call(f, "GET", "/admin/orders", NULL, NULL, NULL, 0, &doc), 200);
+    json_t *seen = json_object_get(doc, "orders");
+    assert_int_equal(json_array_size(seen), 2);
+    json_t *e = json_array_get(seen, 0);
+    assert_string_equal(json_string_value(json_object_get(e, "id")), refused);
+    assert_int_equal(json_integer_value(json_object_get(e, "http_status")), 400);
+    assert_true(json_is_false(json_object_get(e, "accepted")));
+    e = json_array_get(seen, 1);
+    assert_string_equal(json_string_value(json_object_get(e, "id")), taken);
+    assert_int_equal(json_integer_value(json_object_get(e, "http_status")), 200);
+    assert_true(json_is_true(json_object_get(e, "accepted")));
+    assert_string_equal(json_string_value(json_object_get(e, "status")), "LIVE");
+    assert_string_equal(json_string_value(json_object_get(e, "size_matched")), "0");
+    assert_string_not_equal(stopped, refused);
+    json_decref(doc);
+}
+
 static void test_1271_and_batch(void **state) {
     fixture *f = *state;
     login(f);
@@ -924,6 +967,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_fak_partial_and_sell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gtc_rest_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_admin_orders, setup, teardown),
         cmocka_unit_test_setup_teardown(test_1271_and_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exchanges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_precision_by_tick, setup, teardown),
