@@ -51,6 +51,7 @@ typedef struct trade {
     side s[2];
     lorder o[ORDERS_MAX];
     int norders, rounds, one_legged;
+    int nsides;                           /* recovery: sides known (1 or 2) */
     int64_t resolve_until, next_try;
 } trade;
 
@@ -632,6 +633,8 @@ static void look_up_again(pm_live *l, trade *t, lorder *o, int64_t now) {
     o->retry_at = pm_executor_submit(l->c.x[t->s[o->side].venue], &cmd) ? now + RESOLVE_RETRY_NS : INT64_MAX;
 }
 
+static void recovered_done(pm_live *l, trade *t);
+
 void pm_live_poll(pm_live *l, int64_t now) {
     static __thread pm_xres r;
     for (int v = 0; v < PM_VENUE_COUNT; v++)
@@ -648,7 +651,7 @@ void pm_live_poll(pm_live *l, int64_t now) {
             if (o->retry_at && now >= o->retry_at) look_up_again(l, t, o, now);
         }
         if (open) continue;
-        if (t->recovery) finish(l, t, "recovered");
+        if (t->recovery) recovered_done(l, t);
         else resolve(l, t, now);
     }
 }
@@ -688,22 +691,42 @@ static int journaled(void *arg, const pm_rec_order *o) {
 
 static int parse_tif(const char *s) { return !strcmp(s, "fok") ? PM_TIF_FOK : PM_TIF_FAK; }
 
-static int recover_one(void *arg, const pm_rec_order *o) {
-    recover_ctx *c = arg;
-    trade *t = free_trade(c->l);
-    if (!t) return 1; /* the rest on the next call */
+/* The recovery trade of o's opportunity (its orders come one after the other): the one already
+ * holding its other leg, or a new one. */
+static trade *recovery_trade(pm_live *l, const pm_rec_order *o, int *si) {
+    for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) {
+        trade *t = &l->t[i];
+        if (t->used && t->recovery && o->opportunity_id[0] && !strcmp(t->opp_id, o->opportunity_id) && t->nsides == 1 &&
+            t->norders < ORDERS_MAX) {
+            *si = 1;
+            return t;
+        }
+    }
+    trade *t = free_trade(l);
+    if (!t) return NULL;
     memset(t, 0, sizeof *t);
     t->used = t->recovery = 1;
     t->pair = -1;
     snprintf(t->pair_id, sizeof t->pair_id, "%s", o->match_id);
     snprintf(t->opp_id, sizeof t->opp_id, "%s", o->opportunity_id);
-    side *s = &t->s[0];
+    *si = 0;
+    return t;
+}
+
+static int recover_one(void *arg, const pm_rec_order *o) {
+    recover_ctx *c = arg;
+    int si;
+    trade *t = recovery_trade(c->l, o, &si);
+    if (!t) return 1; /* the rest on the next call */
+    side *s = &t->s[si];
     s->venue = o->venue;
     s->outcome = o->outcome;
     snprintf(s->market_id, sizeof s->market_id, "%s", o->market_id);
-    t->norders = 1;
-    lorder *x = &t->o[0];
-    x->used = x->sent = 1;
+    t->nsides = si + 1;
+    lorder *x = &t->o[t->norders++];
+    memset(x, 0, sizeof *x);
+    x->used = 1;
+    x->side = si;
     snprintf(x->role, sizeof x->role, "%s", o->role);
     pm_exec_order *e = &x->order;
     snprintf(e->id, sizeof e->id, "%s", o->id);
@@ -715,8 +738,7 @@ static int recover_one(void *arg, const pm_rec_order *o) {
     e->qty = o->qty;
     e->tif = (pm_tif)parse_tif(o->tif);
     e->prepared_unix_s = o->created_ns / 1000000000LL;
-    pm_info("live", "looking up an order an earlier run left open", PM_KV_S("order", o->id),
-            PM_KV_S("venue", pm_venue_name(o->venue)), PM_KV_S("status", o->status));
+    e->earlier_run = 1;
     if (!strcmp(o->status, "created")) { /* recorded, never journalled: it never went out */
         pm_record r;
         memset(&r, 0, sizeof r);
@@ -729,12 +751,42 @@ static int recover_one(void *arg, const pm_rec_order *o) {
             c->failed = 1;
             return 1;
         }
-        t->used = 0;
+        x->final = 1;
+        x->status = PM_EXEC_REJECTED;
         return 0;
     }
+    pm_info("live", "looking up an order an earlier run left open", PM_KV_S("order", o->id),
+            PM_KV_S("venue", pm_venue_name(o->venue)), PM_KV_S("status", o->status));
+    x->sent = 1;
     look_up_again(c->l, t, x, pm_mono_ns());
     c->n++;
     return 0;
+}
+
+/* A recovered trade whose legs hold different quantities: an earlier run stopped between
+ * them. Said loudly and counted; resolving it is left to a person (this run does not know the
+ * pair's books and fees for it yet). */
+static void recovered_done(pm_live *l, trade *t) {
+    if (t->nsides == 2 && t->s[0].held != t->s[1].held) {
+        int lo = t->s[0].held > t->s[1].held ? 0 : 1;
+        pm_qty_t residual = t->s[lo].held - t->s[1 - lo].held;
+        l->st.one_legged++;
+        l->st.unresolved++;
+        if (l->c.metrics) {
+            atomic_fetch_add(&l->c.metrics->one_legged, 1);
+            atomic_fetch_add(&l->c.metrics->unresolved, 1);
+        }
+        audit(l, "warn", "leg_mismatch", t, NULL, "{\"opportunity\":\"%s\",\"recovered\":true,\"held\":{\"%s\":%" PRId64
+              ",\"%s\":%" PRId64 "}}", t->opp_id, pm_venue_name(t->s[0].venue), t->s[0].held, pm_venue_name(t->s[1].venue),
+              t->s[1].held);
+        audit(l, "error", "residual_unresolved", t, NULL,
+              "{\"residual\":%" PRId64 ",\"venue\":\"%s\",\"market\":\"%s\",\"why\":\"an earlier run stopped between the legs\"}",
+              residual, pm_venue_name(t->s[lo].venue), t->s[lo].market_id);
+        pm_warn("live", "one-legged position left by an earlier run that stopped between its legs: trade it by hand",
+                PM_KV_S("pair", t->pair_id), PM_KV_S("venue", pm_venue_name(t->s[lo].venue)),
+                PM_KV_S("market", t->s[lo].market_id), PM_KV_FX("contracts", residual, 2));
+    }
+    finish(l, t, "recovered");
 }
 
 int pm_live_recover(pm_live *l, pm_db *db, const char *const journal_paths[PM_VENUE_COUNT], pm_err *err) {

@@ -12,9 +12,12 @@
  * order that filled (settle: after a first leg's handover): its cash is the drop since the
  * balance last read (the account is
  * pmarb's: orders placed by hand meanwhile would be counted here, and the reconciliation
- * would then find positions that differ). */
+ * would then find positions that differ). An order of an earlier run, looked up at start, was
+ * in the balance before this run read it: its cash comes from its fills, charged as the venue
+ * charges them (to the cent per fill; a sale paying $1 per contract it closes). */
 #include "venue/kalshi/exec.h"
 
+#include "core/kalshi_fee.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "venue/kalshi/order.h"
@@ -135,6 +138,40 @@ static int k_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_e
     return 0;
 }
 
+typedef struct charge_ctx {
+    const char *order_id;
+    pm_side side;
+    pm_usd_t cash;
+    int n;
+} charge_ctx;
+
+/* Each fill is charged to the cent (notional rounded up, plus its fee); a sale closes what is
+ * held, so each contract sold also pays out $1 (a sale is an order on the other outcome). */
+static int charge_cb(void *ctx_, const kalshi_fill *f) {
+    charge_ctx *c = ctx_;
+    if (strcmp(f->order_id, c->order_id)) return 0;
+    pm_usd_t notional, payout;
+    pm_notional(f->price, f->count, PM_ROUND_CEIL, &notional, NULL);
+    c->cash += pm_kalshi_balance_charge(notional + f->fee);
+    if (c->side == PM_SIDE_SELL) {
+        pm_notional(PM_PX_ONE, f->count, PM_ROUND_FLOOR, &payout, NULL);
+        c->cash -= payout;
+    }
+    c->n++;
+    return 0;
+}
+
+/* An order of an earlier run: the balance already held its fills when this run read it, so its
+ * cash is worked out from its fills as the venue charges them. */
+static void cash_from_fills(kalshi_exec *k, const pm_exec_order *o, pm_exec_ack *a) {
+    charge_ctx c = {.order_id = a->venue_order_id, .side = o->side};
+    pm_err err;
+    if (kalshi_get_fills(&k->rest, charge_cb, &c, &err) || !c.n)
+        snprintf(a->error, sizeof a->error, "fills not read: its cash is not known: %.100s", c.n ? err.msg : "none listed");
+    else
+        a->cash = c.cash;
+}
+
 static int k_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
     kalshi_exec *k = self_of(v);
     memset(a, 0, sizeof *a);
@@ -148,7 +185,8 @@ static int k_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_e
         return 0;
     }
     ack_from(o, &kr, strcmp(kr.status, "resting") != 0, a);
-    if (a->filled > 0) cash_since(k, a);
+    if (a->filled > 0 && o->earlier_run) cash_from_fills(k, o, a);
+    else if (a->filled > 0) cash_since(k, a);
     return 0;
 }
 
