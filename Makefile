@@ -1,10 +1,12 @@
 # Entry points. `make` builds build/pmarb; `make test` installs missing Debian packages, configures
-# with -Werror, builds and runs the whole suite; `make test-asan` does the same under ASan+UBSan.
+# with -Werror, builds and runs the whole suite; `make test-asan` does the same under ASan+UBSan;
+# `make demo` installs what is missing, builds and runs `pmarb demo` (everything end to end
+# against the simulator; DEMO_ARGS, e.g. "--seconds 120 --json", are passed on).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 
-.PHONY: all deps configure test test-asan clean
+.PHONY: all deps configure test test-asan demo clean
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -24,6 +26,10 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
+
+demo: deps configure
+	cmake --build $(BUILD) --target pmarb -j $(JOBS)
+	$(BUILD)/pmarb demo $(DEMO_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -42,6 +42,7 @@ int pm_cmd_pairs(pm_cli *cli, int argc, char **argv);
 int pm_cmd_kalshi(pm_cli *cli, int argc, char **argv);
 int pm_cmd_sync(pm_cli *cli, int argc, char **argv);
 int pm_cmd_sim(pm_cli *cli, int argc, char **argv);
+int pm_cmd_demo(pm_cli *cli, int argc, char **argv);
 int pm_cmd_book(pm_cli *cli, int argc, char **argv);
 int pm_cmd_run(pm_cli *cli, int argc, char **argv);
 int pm_cmd_record(pm_cli *cli, int argc, char **argv);

@@ -10,7 +10,7 @@
 
 static const char usage[] =
     "usage: pmarb sim [--listen ADDR] [--kalshi-port N] [--poly-port N] [--seed N] [--scenario FILE]\n"
-    "                 [--kalshi-public-key PEM --kalshi-key-id ID] [--poly-starting-balance USD]\n\n"
+    "                 [--kalshi-public-key PEM --kalshi-key-id ID] [--poly-starting-balance USD] [--demo]\n\n"
     "Serves simulated Kalshi and Polymarket exchanges on ADDR (default 127.0.0.1), each on its\n"
     "own port (0, the default, picks a free one), with correlated prices: one fair value per\n"
     "simulated question drives both venues' books, and Polymarket now and then lags or\n"
@@ -20,7 +20,8 @@ static const char usage[] =
     "Kalshi: REST under /trade-api/v2 (events, markets, series, order books; /portfolio checks\n"
     "the KALSHI-ACCESS-* RSA-PSS headers against --kalshi-public-key), the WebSocket feed\n"
     "(/trade-api/ws/v2), V2 orders with Kalshi's fees. --scenario FILE replaces the built-in\n"
-    "Kalshi markets (format: src/sim/scenario.c).\n\n"
+    "Kalshi markets (format: src/sim/scenario.c); --demo the catalogue of `pmarb demo` (macro\n"
+    "questions Polymarket phrases its own way, some inverted, and look-alikes it does not list).\n\n"
     "Polymarket: Gamma metadata under /gamma (/markets, /markets/keyset, /markets/{id}), the\n"
     "CLOB at the root (/book, /books, /tick-size, /neg-risk, /fee-rate, /clob-markets/{cid},\n"
     "/markets/{cid}, /time, /version, orders behind L1/L2 auth), WebSockets /ws/market and\n"
@@ -40,9 +41,13 @@ int pm_cmd_sim(pm_cli *cli, int argc, char **argv) {
         fputs(usage, stdout);
         return PM_EXIT_OK;
     }
-    pm_sim_options opt = {"127.0.0.1", 0, 1, NULL, NULL, NULL, 0, 10000LL * PM_SCALE};
+    pm_sim_options opt = {"127.0.0.1", 0, 1, NULL, NULL, NULL, 0, 10000LL * PM_SCALE, 0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--demo")) {
+            opt.demo = 1;
+            continue;
+        }
         if (!v) return pm_cli_usage_error("sim", "%s needs a value", a);
         char *end;
         if (!strcmp(a, "--listen")) opt.listen = v;

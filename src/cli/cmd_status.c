@@ -3,6 +3,7 @@
  * it is unreachable or unhealthy. */
 #include "cli/cli.h"
 #include "net/http.h"
+#include "util/hist.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -15,7 +16,8 @@ static const char usage[] =
     "usage: pmarb status [--url URL] [--json]\n\n"
     "Asks a running `pmarb run` for GET /health and GET /metrics on [run] http_listen (or\n"
     "URL, e.g. http://127.0.0.1:9464) and prints its pairs, books, connections, counters and\n"
-    "paper PnL; --json prints them as one JSON object (\"healthy\", \"reason\", \"metrics\").\n"
+    "paper PnL (live: orders, fills, one-legged outcomes, risk refusals, kill switch, PnL and\n"
+    "latency percentiles); --json prints them as one JSON object (\"healthy\", \"reason\", \"metrics\").\n"
     "Exit status 1 when it cannot be reached or is unhealthy.\n";
 
 /* The value of sample `key` (exactly as the exposition writes it), or "?" when absent. */
@@ -56,6 +58,63 @@ static void report(const char *url, int healthy, const char *reason, json_t *m) 
            sample(m, "pmarb_opportunities_total{decision=\"traded\"}"), sample(m, "pmarb_opportunities_total{decision=\"rejected\"}"),
            sample(m, "pmarb_opportunities_total{decision=\"skipped\"}"), sample(m, "pmarb_paper_fills_total"),
            sample(m, "pmarb_paper_pnl_dollars"));
+}
+
+/* The bound of the bucket holding quantile q (per mille) of histogram name{labels}, as
+ * "≤ N µs"; "-" when it has no observations. */
+static void quantile(json_t *m, const char *name, const char *labels, int permille, char *out, size_t cap) {
+    char key[256], le[32];
+    snprintf(key, sizeof key, "%s_bucket{%s%sle=\"+Inf\"}", name, labels, labels[0] ? "," : "");
+    long long total = atoll(sample(m, key));
+    snprintf(out, cap, "-");
+    if (total <= 0) return;
+    long long want = (total * permille + 999) / 1000;
+    for (int i = 0; i < PM_HIST_BUCKETS; i++) {
+        pm_hist_le_text(i, le, sizeof le);
+        snprintf(key, sizeof key, "%s_bucket{%s%sle=\"%s\"}", name, labels, labels[0] ? "," : "", le);
+        if (atoll(sample(m, key)) >= want) {
+            snprintf(out, cap, "<= %lld us", (long long)(pm_hist_bound_ns(i) / 1000));
+            return;
+        }
+    }
+    snprintf(out, cap, "> 5 s");
+}
+
+static void span_line(json_t *m, const char *what, const char *name, const char *labels) {
+    char p50[32], p99[32];
+    quantile(m, name, labels, 500, p50, sizeof p50);
+    quantile(m, name, labels, 990, p99, sizeof p99);
+    printf("  %-30s p50 %s, p99 %s\n", what, p50, p99);
+}
+
+/* The live lines: orders, results, fills, one-legged outcomes, refusals, kill/halt, PnL, latency. */
+static void report_live(json_t *m) {
+    printf("live: orders kalshi %s, polymarket %s; fills kalshi %s, polymarket %s; open orders %s%s%s\n",
+           sample(m, "pmarb_orders_total{venue=\"kalshi\"}"), sample(m, "pmarb_orders_total{venue=\"polymarket\"}"),
+           sample(m, "pmarb_fills_total{venue=\"kalshi\"}"), sample(m, "pmarb_fills_total{venue=\"polymarket\"}"),
+           sample(m, "pmarb_open_orders"), !strcmp(sample(m, "pmarb_trading_killed"), "1") ? "; KILL SWITCH ON" : "",
+           !strcmp(sample(m, "pmarb_trading_halted"), "1") ? "; TRADING HALTED" : "");
+    printf("one-legged %s: hedged %s, unwound %s, unresolved %s; PnL realized %s, open positions marked %s\n",
+           sample(m, "pmarb_one_legged_total"), sample(m, "pmarb_one_legged_resolved_total{how=\"hedged\"}"),
+           sample(m, "pmarb_one_legged_resolved_total{how=\"unwound\"}"),
+           sample(m, "pmarb_one_legged_resolved_total{how=\"unresolved\"}"), sample(m, "pmarb_live_pnl_dollars{kind=\"realized\"}"),
+           sample(m, "pmarb_live_pnl_dollars{kind=\"marked\"}"));
+    printf("risk refusals:");
+    int any = 0;
+    const char *prefix = "pmarb_risk_refused_total{reason=\"";
+    for (void *it = json_object_iter(m); it; it = json_object_iter_next(m, it)) {
+        const char *k = json_object_iter_key(it), *v = json_string_value(json_object_iter_value(it));
+        if (strncmp(k, prefix, strlen(prefix)) || !strncmp(k + strlen(prefix), "ok\"", 3) || !v || !strcmp(v, "0")) continue;
+        printf(" %.*s %s", (int)(strlen(k) - strlen(prefix) - 2), k + strlen(prefix), v);
+        any = 1;
+    }
+    printf("%s\nlatency (bucket bounds):\n", any ? "" : " none");
+    span_line(m, "feed to decision", "pmarb_feed_to_decision_seconds", "");
+    span_line(m, "decision to wire, kalshi", "pmarb_decision_to_wire_seconds", "venue=\"kalshi\"");
+    span_line(m, "decision to wire, polymarket", "pmarb_decision_to_wire_seconds", "venue=\"polymarket\"");
+    span_line(m, "first ack to second wire", "pmarb_ack_to_second_wire_seconds", "");
+    span_line(m, "venue round trip, kalshi", "pmarb_venue_rtt_seconds", "venue=\"kalshi\"");
+    span_line(m, "venue round trip, polymarket", "pmarb_venue_rtt_seconds", "venue=\"polymarket\"");
 }
 
 int pm_cmd_status(pm_cli *cli, int argc, char **argv) {
@@ -106,7 +165,10 @@ int pm_cmd_status(pm_cli *cli, int argc, char **argv) {
         if (text) puts(text);
         free(text);
         json_decref(doc);
-    } else report(base, healthy, reason, m);
+    } else {
+        report(base, healthy, reason, m);
+        if (!strcmp(sample(m, "pmarb_live"), "1")) report_live(m);
+    }
     json_decref(m);
     json_decref(hj);
     pm_http_response_free(&health);

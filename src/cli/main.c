@@ -25,6 +25,7 @@ static const command commands[] = {
     {"replay", "replay a recording through the engine: `pmarb replay FILE`", pm_cmd_replay},
     {"book", "stream a market's top of book: `pmarb book kalshi TICKER`, `book polymarket TOKEN`", pm_cmd_book},
     {"fees", "a venue's fee for one order: `pmarb fees kalshi|polymarket --price P …`", pm_cmd_fees},
+    {"demo", "everything end to end against the simulator: `pmarb demo [--seconds N] [--json]`", pm_cmd_demo},
     {"sim", "both venues simulated on loopback: `pmarb sim [--seed N]`", pm_cmd_sim},
     {"bench", "time the hot path against a DOM parser: `pmarb bench [--messages N] [--pairs P] [--json]`", pm_cmd_bench},
     {"bench-match", "time candidate generation: `pmarb bench-match [--kalshi N] [--polymarket M] [--json]`", pm_cmd_bench_match},

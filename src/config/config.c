@@ -96,6 +96,7 @@ static const key_def keys[] = {
     ENUM(run, mode, "paper", mode_names),
     STR(run, http_listen, "127.0.0.1:9464"),
     INT(run, status_interval_s, "5", 1, 3600),
+    INT(run, executor_spin_us, "2000", -1, 10000000),
     ENUM(log, level, "info", level_names),
     INT(log, rate_limit_ms, "10000", 0, 3600000),
 };

@@ -94,6 +94,7 @@ typedef struct pm_config {
         int mode;                      /* pm_run_mode */
         char http_listen[256];
         int64_t status_interval_s;
+        int64_t executor_spin_us;      /* how long an idle executor busy-waits before sleeping; -1 always */
     } run;
     struct {
         int level;                     /* pm_log_level */

@@ -108,6 +108,11 @@ typedef struct pm_exec_ops {
     /* Sends the prepared o once. Always fills *ack (status UNKNOWN when no answer); returns 0
      * when the venue answered (any status), -1 with err when it did not (fate unknown). */
     int (*send)(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *ack, pm_err *err);
+    /* Completes the ack of an order send answered with what takes more requests (exact cash,
+     * fees, average price from the venue's account and trades). The executor calls it after
+     * handing over to a sequential second leg, so the handover waits only for the answer.
+     * May be NULL (send's ack is complete). */
+    int (*settle)(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *ack, pm_err *err);
     /* What became of o (sent, answer unknown), looked up by its client id: *ack as send would
      * have filled it (RESTING when still open; REJECTED when the venue never took it). 0, or -1
      * when the venue could not be asked (try again later). Never sends the order. */
@@ -132,6 +137,9 @@ struct pm_exec_venue {
 static inline int pm_exec_prepare(pm_exec_venue *v, pm_exec_order *o, pm_err *err) { return v->ops->prepare(v, o, err); }
 static inline int pm_exec_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
     return v->ops->send(v, o, a, err);
+}
+static inline int pm_exec_settle(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
+    return v->ops->settle ? v->ops->settle(v, o, a, err) : 0;
 }
 static inline int pm_exec_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
     return v->ops->find(v, o, a, err);

@@ -4,14 +4,16 @@
  *
  * Exposure per pair, per venue and in total is what is held (filled, in contracts held and
  * money paid) plus what is reserved by orders in flight (their full size and limit cost until
- * they finish); a finished order's reservation is released and its fill becomes held. Other
+ * they finish); a finished order's reservation is released and its fill becomes held. A pair's
+ * contracts are its larger leg's; a venue's, the sum over pairs of its legs; the total, the sum
+ * of the pairs'. Notional: both legs' money per pair, a venue's legs' money, everything. Other
  * limits: orders open at once, orders per second (a token bucket refilled continuously on the
  * monotonic clock), the day's loss (realized plus marked to market, the caller's figure; the
  * day is the UTC day of the Unix clock and a new day clears the halt it caused), the least cash
  * per venue, the kill switch, a global halt with its reason (a reconciliation difference), and
  * per pair: one trade in flight at a time, and after max_one_legged one-legged outcomes within
- * one_legged_window_s a cooldown (window length) — the next one after the cooldown puts the
- * pair on the blacklist, which only a person clears (pm_risk_pair_clear).
+ * one_legged_window_s a cooldown (window length) — reaching max_one_legged again, at any later
+ * time, puts the pair on the blacklist, which only a person clears (pm_risk_pair_clear).
  *
  * Single-threaded (the feed thread owns it); no allocation after pm_risk_new, no I/O. Every
  * refused intent is counted by reason. */
@@ -78,7 +80,8 @@ void pm_risk_free(pm_risk *r);
 int pm_risk_resize(pm_risk *r, size_t npairs);
 
 /* What the detector may still use on a pair: contracts per leg and money for both legs
- * (the least room of pair, venues and total; 0 when any gate is closed). */
+ * (the least room of pair, venues, total and each venue's cash; 0 when killed, halted, past
+ * the day's loss, busy or blacklisted — a cooldown is left to pm_risk_admit, which has the clock). */
 void pm_risk_room(const pm_risk *r, size_t pair, pm_qty_t *max_qty, pm_usd_t *max_cost);
 /* Cash a leg on venue v may spend (known cash − reserved − the venue's minimum; ≥ 0). */
 pm_usd_t pm_risk_cash_room(const pm_risk *r, pm_venue v);

@@ -2,6 +2,7 @@
 #include "engine/engine.h"
 
 #include "engine/live.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #include <inttypes.h>
@@ -400,8 +401,8 @@ static void commit(pm_engine *e, pair_state *s, const pm_opportunity *o) {
 static int live_trade(pm_engine *e, const pm_pair *pair, const pair_state *s, const pm_opportunity *o,
                        const pm_det_leg legs[2], int64_t mono) {
     char id[PM_UUID_LEN];
-    int64_t now = mono + e->offset;
-    pm_risk_reason why = pm_live_admit(e->live, s->risk_slot, o, mono);
+    int64_t now = mono + e->offset, intent = pm_mono_ns(); /* live only: never replayed */
+    pm_risk_reason why = pm_live_admit(e->live, s->risk_slot, o, intent);
     if (why != PM_RISK_OK) {
         e->st.rejected++;
         record_opportunity(e, pair, o, "rejected", pm_risk_reason_name(why), now, id);
@@ -409,7 +410,7 @@ static int live_trade(pm_engine *e, const pm_pair *pair, const pair_state *s, co
     }
     record_opportunity(e, pair, o, "traded", NULL, now, id);
     const char *reason;
-    if (pm_live_dispatch(e->live, pair, s->risk_slot, o, legs, id, mono, &reason)) {
+    if (pm_live_dispatch(e->live, pair, s->risk_slot, o, legs, id, intent, &reason)) {
         e->st.rejected++;
         pm_warn("engine", "a live trade could not be sent", PM_KV_S("pair", pair->id), PM_KV_S("reason", reason));
         return 0;

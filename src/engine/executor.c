@@ -105,6 +105,7 @@ static void fetch_fills(pm_executor *x, const pm_xcmd *c, const pm_exec_ack *ack
 
 /* Journals and sends a prepared order; hands the second leg over when this was a first leg. */
 static void send_prepared(pm_executor *x, pm_xcmd *c, int64_t since_ns, pm_hist *span) {
+    int answered = 0;
     pm_xres r;
     res_init(&r, x, PM_XRES_ORDER, c);
     pm_err err;
@@ -120,7 +121,8 @@ static void send_prepared(pm_executor *x, pm_xcmd *c, int64_t since_ns, pm_hist 
         if (pm_exec_send(x->cfg.venue, &c->order, &r.ack, &err) && r.ack.status != PM_EXEC_UNKNOWN)
             r.ack.status = PM_EXEC_UNKNOWN;
         if (span && r.ack.wire_ns && since_ns) pm_hist_record(span, r.ack.wire_ns - since_ns);
-        if (r.ack.status == PM_EXEC_UNKNOWN) {
+        answered = r.ack.status != PM_EXEC_UNKNOWN;
+        if (!answered) {
             if (!r.ack.error[0]) snprintf(r.ack.error, sizeof r.ack.error, "%.150s", err.msg);
             if (c->then_venue < 0) report(x, &r); /* the feed thread hears of it at once; the look-up follows */
             find_out(x, &c->order, &r.ack);
@@ -134,6 +136,8 @@ static void send_prepared(pm_executor *x, pm_xcmd *c, int64_t since_ns, pm_hist 
         h.intent_ns = r.ack.ack_ns;
         peer_push(x, &h);
     }
+    if (answered && pm_exec_settle(x->cfg.venue, &c->order, &r.ack, &err))
+        pm_warn("exec", "order figures not completed", PM_KV_S("order", c->order.id), PM_KV_S("reason", err.msg));
     count_result(x, &r.ack);
     report(x, &r);
     if (r.sent) fetch_fills(x, c, &r.ack);
@@ -255,7 +259,11 @@ static void *executor_main(void *arg) {
                 pm_warn("exec", "venue upkeep failed", PM_KV_S("venue", pm_venue_name(x->venue)), PM_KV_S("reason", err.msg));
             continue;
         }
-        pm_wake_wait(&x->wake, mark, x->cfg.spin_ns, SLEEP_NS);
+        int parked_any = 0;
+        for (int i = 0; i < PARK_MAX && !parked_any; i++) parked_any = x->park[i].used != 0;
+        /* a parked second leg's GO must be picked up at once; otherwise spin as configured */
+        int64_t spin = parked_any || x->cfg.spin_ns < 0 ? SLEEP_NS : x->cfg.spin_ns;
+        pm_wake_wait(&x->wake, mark, spin, SLEEP_NS);
     }
     return NULL;
 }

@@ -76,7 +76,7 @@ typedef struct pm_executor_config {
     int (*idle)(pm_exec_venue *v, pm_err *err); /* called about once a second while idle (may be NULL) */
     int find_attempts;          /* how often an unknown order is looked up before reporting it unknown */
     int64_t find_backoff_ms;    /* first delay between look-ups (doubling) */
-    int64_t spin_ns;            /* busy-wait before sleeping */
+    int64_t spin_ns;            /* busy-wait before sleeping (−1: always; a parked leg always spins) */
 } pm_executor_config;
 
 int pm_executor_start(const pm_executor_config *cfg, pm_executor **out, pm_err *err);

@@ -264,10 +264,10 @@ int pm_live_dispatch(pm_live *l, const pm_pair *pair, size_t slot, const pm_oppo
     l->st.trades++;
     if (l->c.metrics && o->detected_ns) pm_hist_record(&l->c.metrics->feed_to_decision, now_mono - o->detected_ns);
     if (seq) {
-        if (send_order(l, t, b, PM_XCMD_PARK, -1, o->detected_ns)) {
+        if (send_order(l, t, b, PM_XCMD_PARK, -1, now_mono)) {
             not_sent(l, t, b, "the executor queue was full");
             not_sent(l, t, a, "the executor queue was full");
-        } else if (send_order(l, t, a, PM_XCMD_SEND, (int)t->s[second].venue, o->detected_ns)) {
+        } else if (send_order(l, t, a, PM_XCMD_SEND, (int)t->s[second].venue, now_mono)) {
             not_sent(l, t, a, "the executor queue was full");
             pm_xcmd drop = {.kind = PM_XCMD_DROP, .trade = (int)(t - l->t), .then_venue = -1};
             while (pm_executor_submit(l->c.x[t->s[second].venue], &drop)) /* the parked leg must not stay behind */
@@ -275,10 +275,10 @@ int pm_live_dispatch(pm_live *l, const pm_pair *pair, size_t slot, const pm_oppo
         } else
             return 0;
     } else {
-        if (send_order(l, t, a, PM_XCMD_SEND, -1, o->detected_ns)) {
+        if (send_order(l, t, a, PM_XCMD_SEND, -1, now_mono)) {
             not_sent(l, t, a, "the executor queue was full");
             not_sent(l, t, b, "the executor queue was full");
-        } else if (send_order(l, t, b, PM_XCMD_SEND, -1, o->detected_ns))
+        } else if (send_order(l, t, b, PM_XCMD_SEND, -1, now_mono))
             not_sent(l, t, b, "the executor queue was full");
         else
             return 0;
@@ -545,10 +545,6 @@ static void resolve(pm_live *l, trade *t, int64_t now) {
         finish(l, t, t->one_legged ? "resolved" : "hedged");
         return;
     }
-    if (!t->one_legged) {
-        count_one_legged(l, t, now);
-        t->resolve_until = now + RESOLVE_FOR_NS;
-    }
     if (now < t->next_try) return;
     int lo = r > 0 ? 0 : 1, sh = 1 - lo;
     pm_qty_t residual = r > 0 ? r : -r;
@@ -562,12 +558,16 @@ static void resolve(pm_live *l, trade *t, int64_t now) {
     int killed = pm_risk_killed(l->c.risk);
     if (killed) plan.why = "the kill switch is on";
     else if (hs.book && hl.book) pm_hedge_decide(&hs, &hl, residual, long_cost, l->c.cfg->risk.max_hedge_loss, &plan);
-    if (plan.action == PM_HEDGE_DUST) {
+    if (plan.action == PM_HEDGE_DUST) { /* not one-legged: what fees and order precision leave over */
         l->st.dust++;
         audit(l, "warn", "residual_dust", t, NULL, "{\"residual\":%" PRId64 ",\"venue\":\"%s\"}", residual,
               pm_venue_name(ls->venue));
         finish(l, t, "dust");
         return;
+    }
+    if (!t->one_legged) {
+        count_one_legged(l, t, now);
+        t->resolve_until = now + RESOLVE_FOR_NS;
     }
     int out_of_time = now >= t->resolve_until || t->rounds == PM_LIVE_ROUNDS || killed;
     if (plan.action == PM_HEDGE_NONE || out_of_time) {

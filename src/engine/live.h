@@ -68,7 +68,8 @@ void pm_live_free(pm_live *l);
  * pair: it survives reloads), reserving both legs when it passes. */
 pm_risk_reason pm_live_admit(pm_live *l, size_t slot, const pm_opportunity *o, int64_t now_mono);
 /* After a PM_RISK_OK admit (and the opportunity recorded as opp_id): builds, records and hands
- * out the orders. legs: the detector's legs of o (books, mirrored, fee models). 0, or -1 with
+ * out the orders. now_mono is the intent's time (the clock, not the frame's: the spans
+ * feed-to-decision and decision-to-wire start and end there). legs: the detector's legs of o (books, mirrored, fee models). 0, or -1 with
  * *reason when an executor could not take them (the reservation is released, nothing sent). */
 int pm_live_dispatch(pm_live *l, const pm_pair *pair, size_t slot, const pm_opportunity *o, const pm_det_leg legs[2],
                      const char *opp_id, int64_t now_mono, const char **reason);

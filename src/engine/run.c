@@ -88,20 +88,29 @@ static void reload_start(reloader *r) {
     atomic_store(&r->started, 1);
 }
 
-static void status_line(pm_engine *e, pm_links *l, FILE *f, uint64_t frames_delta, int64_t dt_ns) {
+static void status_line(pm_engine *e, pm_links *l, pm_trading *tr, FILE *f, uint64_t frames_delta, int64_t dt_ns) {
     pm_engine_stats st;
     pm_paper_totals t;
     pm_engine_get_stats(e, &st);
     pm_engine_get_paper(e, &t);
     size_t books, stale = pm_engine_books_stale(e, &books), ptotal, pup = pm_links_poly_up(l, &ptotal);
     char pnl[PM_FIXED_BUF];
-    pm_fixed_format(t.locked_pnl, 2, PM_ROUND_FLOOR, pnl, sizeof pnl);
     uint64_t rate = dt_ns > 0 ? frames_delta * 1000000000ULL / (uint64_t)dt_ns : 0;
     fprintf(f,
             "status pairs_live=%zu books_stale=%zu/%zu kalshi_up=%d polymarket_up=%zu/%zu msgs_per_s=%" PRIu64
-            " opportunities=%" PRIu64 " traded=%" PRIu64 " paper_pnl=%s\n",
+            " opportunities=%" PRIu64 " traded=%" PRIu64,
             pm_pair_cache_active(pm_engine_pairs(e)), stale, books, pm_links_kalshi_up(l), pup, ptotal, rate,
-            st.opportunities, st.traded, pnl);
+            st.opportunities, st.traded);
+    if (tr) {
+        pm_trading_report r;
+        pm_trading_get_report(tr, &r);
+        pm_fixed_format(r.live.locked_pnl, 2, PM_ROUND_FLOOR, pnl, sizeof pnl);
+        fprintf(f, " live_orders=%" PRIu64 " one_legged=%" PRIu64 " locked_pnl=%s%s\n", r.live.orders, r.live.one_legged, pnl,
+                r.risk.killed ? " KILLED" : r.risk.halted ? " HALTED" : "");
+    } else {
+        pm_fixed_format(t.locked_pnl, 2, PM_ROUND_FLOOR, pnl, sizeof pnl);
+        fprintf(f, " paper_pnl=%s\n", pnl);
+    }
     fflush(f);
 }
 
@@ -133,8 +142,15 @@ static uint64_t frames_of(pm_engine *e) {
     return st.frames[PM_VENUE_KALSHI] + st.frames[PM_VENUE_POLYMARKET];
 }
 
+static int span(FILE *out, const char *name, pm_hist *h) {
+    int n;
+    pm_latency l = pm_hist_summary(h, &n);
+    if (n) fprintf(out, " %s p50 %" PRId64 " us p99 %" PRId64 " us (%d);", name, l.p50 / 1000, l.p99 / 1000, n);
+    return n;
+}
+
 /* Live trading's summary lines (after the engine's). */
-static void live_summary(const pm_trading_report *r, FILE *out) {
+static void live_summary(const pm_trading_report *r, pm_live_metrics *m, FILE *out) {
     char a[PM_FIXED_BUF], b[PM_FIXED_BUF];
     fprintf(out, "live trades %" PRIu64 " (%" PRIu64 " done), orders %" PRIu64 "; one-legged %" PRIu64 ": hedged %" PRIu64
             ", unwound %" PRIu64 ", dust %" PRIu64 ", unresolved %" PRIu64 "\n",
@@ -146,7 +162,16 @@ static void live_summary(const pm_trading_report *r, FILE *out) {
     fprintf(out, "risk refusals:");
     for (int i = 1; i < PM_RISK_REASON_COUNT; i++)
         if (r->risk.refused[i]) fprintf(out, " %s %" PRIu64, pm_risk_reason_name((pm_risk_reason)i), r->risk.refused[i]);
-    fprintf(out, "%s\n", r->risk.killed ? " (kill switch on)" : r->risk.halted ? " (halted)" : "");
+    fprintf(out, "%s%s\n", r->risk.killed ? " (kill switch on)" : "",
+            r->reconcile_diffs ? " (halted: positions differ from the venues)" : "");
+    fprintf(out, "latency:");
+    int n = span(out, "feed_to_decision", &m->feed_to_decision) +
+            span(out, "decision_to_wire_kalshi", &m->decision_to_wire[PM_VENUE_KALSHI]) +
+            span(out, "decision_to_wire_polymarket", &m->decision_to_wire[PM_VENUE_POLYMARKET]) +
+            span(out, "ack_to_second_wire", &m->ack_to_second_wire) +
+            span(out, "venue_rtt_kalshi", &m->venue_rtt[PM_VENUE_KALSHI]) +
+            span(out, "venue_rtt_polymarket", &m->venue_rtt[PM_VENUE_POLYMARKET]);
+    fprintf(out, "%s\n", n ? "" : " no orders sent");
 }
 
 int pm_run(const pm_run_options *o, pm_err *err) {
@@ -233,7 +258,7 @@ int pm_run(const pm_run_options *o, pm_err *err) {
                 pm_warn("run", "cannot open sockets for reloaded pairs", PM_KV_S("reason", err->msg));
             if (o->status && now >= next_status) {
                 uint64_t frames = frames_of(e);
-                status_line(e, links, o->status, frames - last_frames, now - last_status);
+                status_line(e, links, tr, o->status, frames - last_frames, now - last_status);
                 last_frames = frames;
                 last_status = now;
                 next_status = now + status_every;
@@ -273,7 +298,7 @@ int pm_run(const pm_run_options *o, pm_err *err) {
     }
     if (o->out && (!rc || have_report)) {
         pm_engine_summary(e, o->out);
-        if (have_report) live_summary(&report, o->out);
+        if (have_report) live_summary(&report, lm, o->out);
     }
     if (lm != o->live_metrics) free(lm);
     pm_engine_free(e);

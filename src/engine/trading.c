@@ -27,7 +27,6 @@
 #define LEDGER_SLACK 1024
 #define FIND_ATTEMPTS 6
 #define FIND_BACKOFF_MS 50
-#define SPIN_NS 3000000LL                  /* an executor holding a parked leg spins this long before sleeping */
 
 typedef enum recon_state { RC_IDLE, RC_WAITING, RC_RUNNING } recon_state;
 
@@ -214,7 +213,8 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
         pm_executor_config xc = {
             .venue = xv[v], .journal_path = t->journal[v], .metrics = o->metrics,
             .idle = v == PM_VENUE_KALSHI ? kalshi_exec_refresh : NULL,
-            .find_attempts = FIND_ATTEMPTS, .find_backoff_ms = FIND_BACKOFF_MS, .spin_ns = SPIN_NS,
+            .find_attempts = FIND_ATTEMPTS, .find_backoff_ms = FIND_BACKOFF_MS,
+            .spin_ns = cfg->run.executor_spin_us < 0 ? -1 : cfg->run.executor_spin_us * 1000,
         };
         xv[v] = NULL; /* the executor owns it now, started or not */
         rc = pm_executor_start(&xc, &t->x[v], err);

@@ -51,6 +51,41 @@ static const event_template templates[] = {
 };
 #define NTEMPLATES (int)(sizeof templates / sizeof templates[0])
 
+/* The demo catalogue (`pmarb sim --demo`, used by `pmarb demo`): macro questions Polymarket
+ * mirrors in its own words (poly_catalog.c), some inverted, and look-alikes it does not list:
+ * the last market of an event with more outcomes than its mirror, and whole events a month or
+ * half a year off. */
+static const event_template demo_templates[] = {
+    {"KXUNRATE", "Unemployment rate", "quadratic", 1000000, "KXUNRATE-26NOV", "Unemployment rate in November 2026?",
+     "2026-12-04T13:25:00Z", {"Above 4.2%", "Above 4.4%", "Above 4.6%", "Above 4.8%", "Above 5.0%"},
+     "If the US unemployment rate for November 2026, as first released by the BLS, is {}, resolves Yes."},
+    {"KXUNRATE", "Unemployment rate", "quadratic", 1000000, "KXUNRATE-26OCT", "Unemployment rate in October 2026?",
+     "2026-11-06T13:25:00Z", {"Above 4.2%", "Above 4.4%", NULL, NULL, NULL},
+     "If the US unemployment rate for October 2026, as first released by the BLS, is {}, resolves Yes."},
+    {"KXCORECPI", "Core CPI year over year", "quadratic", 1000000, "KXCORECPI-26NOV", "Core CPI inflation in November 2026?",
+     "2026-12-10T13:25:00Z", {"Above 2.8%", "Above 3.0%", "Above 3.2%", "Above 3.4%", NULL},
+     "If year-over-year core CPI for November 2026, as first released by the BLS, is {}, resolves Yes."},
+    {"KXWTI", "WTI crude oil year end", "quadratic", 1000000, "KXWTI-26DEC31", "WTI crude oil price at the end of 2026?",
+     "2026-12-31T21:00:00Z", {"Above $60", "Above $70", "Above $80", "Above $90", "Above $100"},
+     "If the front-month WTI crude oil futures settlement price on December 31, 2026 is {}, resolves Yes."},
+    {"KXGOLD", "Gold year end", "quadratic", 1000000, "KXGOLD-26DEC31", "Gold price at the end of 2026?",
+     "2026-12-31T21:00:00Z", {"Above $3,000", "Above $3,500", "Above $4,000", "Above $4,500", NULL},
+     "If the gold spot price at the close on December 31, 2026 is {}, resolves Yes."},
+    {"KXGOLD", "Gold year end", "quadratic", 1000000, "KXGOLD-26JUN30", "Gold price at the end of June 2026?",
+     "2026-06-30T21:00:00Z", {"Above $3,500", "Above $4,000", NULL, NULL, NULL},
+     "If the gold spot price at the close on June 30, 2026 is {}, resolves Yes."},
+    {"KXSILVER", "Silver year end", "quadratic", 1000000, "KXSILVER-26DEC31", "Silver price at the end of 2026?",
+     "2026-12-31T21:00:00Z", {"Above $30", "Above $35", "Above $40", "Above $45", NULL},
+     "If the silver spot price at the close on December 31, 2026 is {}, resolves Yes."},
+    {"KXNDXY", "Nasdaq-100 year end", "quadratic", 500000, "KXNDXY-26DEC31", "Nasdaq-100 at the end of 2026?",
+     "2026-12-31T21:00:00Z", {"Above 22,000", "Above 24,000", "Above 26,000", "Above 28,000", NULL},
+     "If the Nasdaq-100 index closes {} on December 31, 2026, resolves Yes."},
+    {"KXGDP", "US GDP growth", "quadratic", 1000000, "KXGDP-26Q4", "US GDP growth in Q4 2026?", "2027-01-28T13:25:00Z",
+     {"Above 1.0%", "Above 2.0%", "Above 3.0%", NULL, NULL},
+     "If the BEA's advance estimate of annualized real US GDP growth for Q4 2026 is {}, resolves Yes."},
+};
+#define NDEMO (int)(sizeof demo_templates / sizeof demo_templates[0])
+
 /* The template with "{}" replaced by value. */
 static void fill(char *out, size_t cap, const char *tmpl, const char *value) {
     const char *at = strstr(tmpl, "{}");
@@ -89,16 +124,23 @@ int sim_kalshi_alloc(sim_kalshi *k, int nseries, int nevents, int nmarkets, pm_e
     return 0;
 }
 
-int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
+/* The series of ticker, added when it is new. */
+static void add_series(sim_kalshi *k, const event_template *e) {
+    for (int i = 0; i < k->nseries; i++)
+        if (!strcmp(k->series[i].ticker, e->series)) return;
+    sim_kseries *s = &k->series[k->nseries++];
+    snprintf(s->ticker, sizeof s->ticker, "%s", e->series);
+    snprintf(s->title, sizeof s->title, "%s", e->series_title);
+    snprintf(s->fee_type, sizeof s->fee_type, "%s", e->fee_type);
+    s->fee_multiplier = e->fee_multiplier;
+}
+
+static int init_from(sim_kalshi *k, const event_template *tmpl, int n, uint64_t seed, pm_err *err) {
     uint64_t rng = seed * 2654435761ULL + 88172645463325252ULL;
-    if (sim_kalshi_alloc(k, NTEMPLATES, NTEMPLATES, NTEMPLATES * 5, err)) return -1;
-    for (int t = 0; t < NTEMPLATES; t++) {
-        const event_template *e = &templates[t];
-        sim_kseries *s = &k->series[k->nseries++];
-        snprintf(s->ticker, sizeof s->ticker, "%s", e->series);
-        snprintf(s->title, sizeof s->title, "%s", e->series_title);
-        snprintf(s->fee_type, sizeof s->fee_type, "%s", e->fee_type);
-        s->fee_multiplier = e->fee_multiplier;
+    if (sim_kalshi_alloc(k, n, n, n * 5, err)) return -1;
+    for (int t = 0; t < n; t++) {
+        const event_template *e = &tmpl[t];
+        add_series(k, e);
         sim_kevent *ev = &k->events[k->nevents++];
         snprintf(ev->ticker, sizeof ev->ticker, "%s", e->event);
         snprintf(ev->series, sizeof ev->series, "%s", e->series);
@@ -127,6 +169,10 @@ int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) {
     }
     return 0;
 }
+
+int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err) { return init_from(k, templates, NTEMPLATES, seed, err); }
+
+int sim_kalshi_init_demo(sim_kalshi *k, uint64_t seed, pm_err *err) { return init_from(k, demo_templates, NDEMO, seed, err); }
 
 void sim_kalshi_free(sim_kalshi *k) {
     sim_kalshi_orders_free(k);

@@ -106,6 +106,9 @@ void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair);
 /* The built-in scenario (deterministic for a seed): a few dozen markets over several
  * events and series, books around a fair value. */
 int sim_kalshi_init(sim_kalshi *k, uint64_t seed, pm_err *err);
+/* The demo catalogue instead (`pmarb sim --demo`): macro questions, with look-alikes Polymarket
+ * does not mirror (see kalshi_venue.c). */
+int sim_kalshi_init_demo(sim_kalshi *k, uint64_t seed, pm_err *err);
 void sim_kalshi_free(sim_kalshi *k);
 
 /* Empty state with room for a scenario of this size (used by both scenario sources). */

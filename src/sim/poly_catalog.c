@@ -100,6 +100,62 @@ static const event_tmpl events[] = {
      "This market will resolve to \"Yes\" if any Binance 1-minute candle for ETH/USDT in 2026 has a final high price of "
      "$10,000 or more. Otherwise, this market will resolve to \"No\".",
      {{"Will Ethereum reach $10,000 in 2026?", ""}}},
+    /* the demo catalogue's mirrors (kalshi_venue.c demo_templates): absent under the built-in one;
+     * most fee-free, as many Polymarket markets are */
+    {"KXUNRATE-26NOV", "US unemployment rate for November 2026", "us-unemployment-rate-november-2026", "2026-12-04T00:00:00Z",
+     0, 10000, NULL, 0, 0,
+     "This market will resolve to \"Yes\" if the US unemployment rate for November 2026, as first published by the Bureau "
+     "of Labor Statistics (BLS), is {}. Otherwise, this market will resolve to \"No\".",
+     {{"Will the US unemployment rate for November 2026 be above 4.2%?", "above 4.2%"},
+      {"Will the US unemployment rate for November 2026 be above 4.4%?", "above 4.4%"},
+      {"Will the US unemployment rate for November 2026 be at most 4.6%?", "at most 4.6%", 1},
+      {"Will the US unemployment rate for November 2026 be above 4.8%?", "above 4.8%"}}},
+    {"KXCORECPI-26NOV", "November 2026 core CPI inflation", "november-2026-core-cpi-inflation", "2026-12-10T00:00:00Z", 0,
+     10000, "economics_fees", 50000, 250000,
+     "This market will resolve to \"Yes\" if year-over-year US core CPI inflation for November 2026, as first published by "
+     "the Bureau of Labor Statistics (BLS), is {}. Otherwise, this market will resolve to \"No\".",
+     {{"Will US core CPI inflation for November 2026 be above 2.8%?", "above 2.8%"},
+      {"Will US core CPI inflation for November 2026 be above 3.0%?", "above 3.0%"},
+      {"Will US core CPI inflation for November 2026 be above 3.2%?", "above 3.2%"},
+      {"Will US core CPI inflation for November 2026 be at most 3.4%?", "at most 3.4%", 1}}},
+    {"KXWTI-26DEC31", "WTI crude oil on December 31, 2026", "wti-crude-oil-on-december-31-2026", "2026-12-31T21:00:00Z", 0,
+     10000, NULL, 0, 0,
+     "This market will resolve to \"Yes\" if the front-month WTI crude oil futures contract settles {} on December 31, "
+     "2026. Otherwise, this market will resolve to \"No\".",
+     {{"Will WTI crude oil settle above $60 on December 31, 2026?", "above $60"},
+      {"Will WTI crude oil settle above $70 on December 31, 2026?", "above $70"},
+      {"Will WTI crude oil settle at $80 or below on December 31, 2026?", "at $80 or below", 1},
+      {"Will WTI crude oil settle above $90 on December 31, 2026?", "above $90"}}},
+    {"KXGOLD-26DEC31", "Gold on December 31, 2026", "gold-on-december-31-2026", "2026-12-31T21:00:00Z", 0, 10000,
+     NULL, 0, 0,
+     "This market will resolve to \"Yes\" if the spot price of gold closes {} on December 31, 2026. Otherwise, this "
+     "market will resolve to \"No\".",
+     {{"Will gold close above $3,000 on December 31, 2026?", "above $3,000"},
+      {"Will gold close above $3,500 on December 31, 2026?", "above $3,500"},
+      {"Will gold close above $4,000 on December 31, 2026?", "above $4,000"},
+      {"Will gold close above $4,500 on December 31, 2026?", "above $4,500"}}},
+    {"KXSILVER-26DEC31", "Silver on December 31, 2026", "silver-on-december-31-2026", "2026-12-31T21:00:00Z", 0, 10000,
+     NULL, 0, 0,
+     "This market will resolve to \"Yes\" if the spot price of silver closes {} on December 31, 2026. Otherwise, this "
+     "market will resolve to \"No\".",
+     {{"Will silver close above $30 on December 31, 2026?", "above $30"},
+      {"Will silver close above $35 on December 31, 2026?", "above $35"},
+      {"Will silver close at $40 or below on December 31, 2026?", "at $40 or below", 1},
+      {"Will silver close above $45 on December 31, 2026?", "above $45"}}},
+    {"KXNDXY-26DEC31", "Nasdaq-100 on December 31, 2026", "nasdaq-100-on-december-31-2026", "2026-12-31T21:00:00Z", 0, 10000,
+     NULL, 0, 0,
+     "This market will resolve to \"Yes\" if the Nasdaq-100 index closes {} on December 31, 2026, per the official closing "
+     "value published by Nasdaq. Otherwise, this market will resolve to \"No\".",
+     {{"Will the Nasdaq-100 close above 22,000 on December 31, 2026?", "above 22,000"},
+      {"Will the Nasdaq-100 close above 24,000 on December 31, 2026?", "above 24,000"},
+      {"Will the Nasdaq-100 close above 26,000 on December 31, 2026?", "above 26,000"}}},
+    {"KXGDP-26Q4", "US GDP growth in Q4 2026", "us-gdp-growth-in-q4-2026", "2027-01-28T00:00:00Z", 0, 10000,
+     "economics_fees", 50000, 250000,
+     "This market will resolve to \"Yes\" if the advance estimate of annualized real US GDP growth for Q4 2026, as "
+     "published by the Bureau of Economic Analysis (BEA), is {}. Otherwise, this market will resolve to \"No\".",
+     {{"Will US GDP growth in Q4 2026 be above 1.0%?", "above 1.0%"},
+      {"Will US GDP growth in Q4 2026 be above 2.0%?", "above 2.0%"},
+      {"Will US GDP growth in Q4 2026 be above 3.0%?", "above 3.0%"}}},
 };
 #define NEVENTS (int)(sizeof events / sizeof events[0])
 

@@ -37,6 +37,7 @@ int sim_prices_init(sim_prices *p, int n, uint64_t seed, pm_err *err) {
     if (!p->q) return pm_err_set(err, "out of memory");
     p->n = n;
     p->rng = sim_rand_seed(seed, 7);
+    p->overshoot = P_OVERSHOOT;
     for (int i = 0; i < n; i++) sim_prices_set(p, i, PM_PX_ONE / 2);
     return 0;
 }
@@ -68,15 +69,15 @@ int sim_prices_step(sim_prices *p) {
         s->anchor = clamp(s->anchor + jump, FAIR_MIN, FAIR_MAX);
         s->fair = s->anchor;
         p->jumps++;
-    } else if (roll < P_JUMP + P_OVERSHOOT) { /* Polymarket overreacts for 1–3 s */
+    } else if (roll < P_JUMP + p->overshoot) { /* Polymarket overreacts for 1–3 s */
         s->poly_offset = draw(&p->rng, 4, 7) * PM_CENT * (sim_rand(&p->rng) & 1 ? 1 : -1);
         s->poly_offset_ticks = (int)draw(&p->rng, 50, 150);
         p->overshoots++;
-    } else if (roll < P_JUMP + P_OVERSHOOT + P_LAG) { /* Polymarket stops following for 1–4 s */
+    } else if (roll < P_JUMP + p->overshoot + P_LAG) { /* Polymarket stops following for 1–4 s */
         s->poly_held = sim_prices_poly_quote(p, i);
         s->poly_lag_ticks = (int)draw(&p->rng, 50, 200);
         p->lags++;
-    } else if (roll < P_JUMP + P_OVERSHOOT + P_LAG + P_DRIFT) { /* drift, pulled back toward the anchor */
+    } else if (roll < P_JUMP + p->overshoot + P_LAG + P_DRIFT) { /* drift, pulled back toward the anchor */
         pm_px_t gap = s->fair - s->anchor;
         int up = gap > PULL ? draw(&p->rng, 0, 3) == 0 : gap < -PULL ? draw(&p->rng, 0, 3) != 0 : (int)(sim_rand(&p->rng) & 1);
         s->fair = clamp(s->fair + (up ? STEP : -STEP), FAIR_MIN, FAIR_MAX);

@@ -27,6 +27,7 @@ typedef struct sim_prices {
     int n;
     uint64_t rng;
     uint64_t jumps, overshoots, lags; /* counted for /admin/stats */
+    int overshoot;       /* chance of an overshoot per step, in 1/10000 (sim_prices_init: 40) */
 } sim_prices;
 
 /* xorshift64: the simulator's deterministic random numbers (state must be non-zero). */

@@ -30,6 +30,7 @@ struct pm_sim {
 static void woken(lws_sorted_usec_list_t *sul) { (void)sul; }
 
 #define SIM_TICK_NS 20000000LL /* 50 price steps a second */
+#define SIM_DEMO_OVERSHOOT 250 /* the demo's Polymarket overreacts six times as often: trades within seconds */
 
 static const struct lws_protocols protocols[] = {
     {"pmarb-sim", sim_http_callback, 0, 65536, 0, NULL, 0},
@@ -51,7 +52,9 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
     pm_sim *s = calloc(1, sizeof *s);
     if (!s) return pm_err_set(err, "out of memory");
     snprintf(s->listen, sizeof s->listen, "%s", opt->listen ? opt->listen : "127.0.0.1");
-    if (opt->scenario ? sim_kalshi_load_scenario(&s->kalshi, opt->scenario, err) : sim_kalshi_init(&s->kalshi, opt->seed, err))
+    if (opt->scenario ? sim_kalshi_load_scenario(&s->kalshi, opt->scenario, err)
+        : opt->demo ? sim_kalshi_init_demo(&s->kalshi, opt->seed, err)
+                    : sim_kalshi_init(&s->kalshi, opt->seed, err))
         goto fail;
     if (opt->kalshi_public_key) {
         FILE *f = fopen(opt->kalshi_public_key, "r");
@@ -66,6 +69,7 @@ int pm_sim_start(const pm_sim_options *opt, pm_sim **out, pm_err *err) {
         if (sim_kalshi_set_key(&s->kalshi, opt->kalshi_key_id ? opt->kalshi_key_id : "", pem, n, err)) goto fail;
     }
     if (sim_prices_init(&s->prices, s->kalshi.nmarkets + SIM_POLY_OWN_QUESTIONS, opt->seed, err)) goto fail;
+    if (opt->demo) s->prices.overshoot = SIM_DEMO_OVERSHOOT;
     seed_fair_values(&s->prices, &s->kalshi);
     if (sim_poly_init(&s->poly, &s->kalshi, &s->prices, opt->seed, err) ||
         sim_poly_ledger_init(&s->poly, opt->poly_starting_balance, err))

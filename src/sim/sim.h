@@ -19,6 +19,7 @@ typedef struct pm_sim_options {
     const char *kalshi_key_id;
     int poly_port;                   /* 0 = any free port */
     int64_t poly_starting_balance;   /* micro-dollars of pUSD credited to every new wallet */
+    int demo;                        /* 1: the demo catalogue (sim_kalshi_init_demo) when no scenario file, and livelier prices */
 } pm_sim_options;
 
 typedef struct pm_sim pm_sim;

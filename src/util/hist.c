@@ -62,13 +62,17 @@ static void seconds(int64_t ns, char *buf, size_t cap) {
     snprintf(buf, cap, "%lld.%s", (long long)s, f);
 }
 
+void pm_hist_le_text(int i, char *buf, size_t cap) {
+    if (i < PM_HIST_BUCKETS) seconds(pm_hist_bound_ns(i), buf, cap);
+    else snprintf(buf, cap, "+Inf");
+}
+
 int pm_hist_render(const pm_hist_snap *s, const char *name, const char *labels, char *buf, size_t cap) {
     size_t off = 0;
     const char *sep = labels[0] ? "," : "";
     for (int i = 0; i <= PM_HIST_BUCKETS; i++) {
         char le[32];
-        if (i < PM_HIST_BUCKETS) seconds(pm_hist_bound_ns(i), le, sizeof le);
-        else snprintf(le, sizeof le, "+Inf");
+        pm_hist_le_text(i, le, sizeof le);
         int n = snprintf(buf + off, cap - off, "%s_bucket{%s%sle=\"%s\"} %llu\n", name, labels, sep, le,
                          (unsigned long long)s->cumulative[i]);
         if (n < 0 || (size_t)n >= cap - off) return -1;

@@ -25,6 +25,10 @@ typedef struct pm_hist {
 /* The upper bound of finite bucket i in ns: 1 µs, 2 µs, 5 µs, 10 µs, … 5 s (i in 0..PM_HIST_BUCKETS-1). */
 int64_t pm_hist_bound_ns(int i);
 
+/* Bucket i's "le" label as pm_hist_render writes it (seconds, exact: "0.000001", "0.5", "5";
+ * i = PM_HIST_BUCKETS: "+Inf"). */
+void pm_hist_le_text(int i, char *buf, size_t cap);
+
 void pm_hist_init(pm_hist *h);
 /* Any thread. Negative values count as 0. */
 void pm_hist_record(pm_hist *h, int64_t ns);

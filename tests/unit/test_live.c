@@ -97,7 +97,7 @@ static int f_holdings(pm_exec_venue *v, pm_exec_holding *h, size_t n, pm_err *er
 
 static void f_free(pm_exec_venue *v) { (void)v; }
 
-static const pm_exec_ops fake_ops = {f_prepare, f_send, f_find, f_fills, f_cancel_all, f_balance, f_holdings, f_free};
+static const pm_exec_ops fake_ops = {f_prepare, f_send, NULL, f_find, f_fills, f_cancel_all, f_balance, f_holdings, f_free};
 
 typedef struct rig {
     pm_config cfg;

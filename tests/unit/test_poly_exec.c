@@ -220,6 +220,7 @@ static void test_fok_buy_and_sell(void **state) {
     pm_err err;
     order(f, &o, f->m.yes, PM_SIDE_BUY, px, q, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_FILLED);
     assert_int_equal(a.http_status, 200);
     assert_string_equal(a.venue_order_id, o.client_id);
@@ -252,6 +253,7 @@ static void test_fok_buy_and_sell(void **state) {
     pm_exec_ack sa;
     order(f, &so, f->m.yes, PM_SIDE_SELL, bid, a.delivered, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &so, &sa, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &so, &sa, &err), 0); /* as the executor does after an answer */
     assert_int_equal(sa.status, PM_EXEC_FILLED);
     pm_usd_t gross;
     assert_int_equal(pm_notional(bid, s, PM_ROUND_FLOOR, &gross, NULL), 0);
@@ -276,6 +278,7 @@ static void test_fok_unfilled_and_fak_partial(void **state) {
     pm_err err;
     order(f, &o, f->m.yes, PM_SIDE_BUY, px, q, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_UNFILLED);
     assert_int_equal(a.filled, 0);
     assert_int_equal(a.cash, 0);
@@ -285,6 +288,7 @@ static void test_fok_unfilled_and_fak_partial(void **state) {
     /* the same as FAK takes the whole level and no more */
     order(f, &o, f->m.yes, PM_SIDE_BUY, px, q, PM_TIF_FAK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_PARTIAL);
     expect_buy(f, &a, level, px);
     assert_int_equal(before - cash(f), a.cash);
@@ -310,6 +314,7 @@ static void test_inexact_buy(void **state) {
     pm_err err;
     order(f, &o, f->m.yes, PM_SIDE_BUY, px, q, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_FILLED);
     expect_buy(f, &a, am.taker_amount, px);
     assert_int_equal(before - cash(f), a.cash);
@@ -328,12 +333,14 @@ static void test_reject_and_500(void **state) {
     fault(f, "{\"reject_orders\":true,\"count\":1}");
     order(f, &o, f->m.yes, PM_SIDE_BUY, px, PM_SCALE, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_REJECTED);
     assert_int_equal(a.http_status, 400);
     assert_string_equal(a.error, "order rejected by the simulator's fault switch");
     fault(f, "{\"http_status\":500,\"count\":1}");
     order(f, &o, f->m.yes, PM_SIDE_BUY, px, PM_SCALE, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_UNKNOWN);
     assert_int_equal(a.http_status, 500);
     assert_string_equal(a.error, "injected by the simulator");
@@ -413,6 +420,7 @@ static void test_fee_free_market(void **state) {
     pm_err err;
     order(f, &o, f->m.no, PM_SIDE_BUY, px, q, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_FILLED);
     expect_buy(f, &a, q, px);
     assert_int_equal(a.delivered, q);

@@ -182,6 +182,7 @@ static void buy_yes(fixture *f, pm_exec_ack *ack) {
     pm_exec_venue *v = f->venues[PM_VENUE_POLYMARKET];
     assert_int_equal(pm_exec_prepare(v, &o, &err), 0);
     assert_int_equal(pm_exec_send(v, &o, ack, &err), 0);
+    assert_int_equal(pm_exec_settle(v, &o, ack, &err), 0); /* as the executor does after the answer */
     assert_int_equal(ack->status, PM_EXEC_FILLED);
 }
 

@@ -9,7 +9,8 @@
  * Cash. Kalshi charges every fill to the cent and nets a ticker's outcomes (a YES + NO pair is
  * paid out at once), and rebates whole cents of rounding per order, so what an order cost the
  * balance is not a function of its average price. The venue's balance is read after every
- * order that filled: its cash is the drop since the balance last read (the account is
+ * order that filled (settle: after a first leg's handover): its cash is the drop since the
+ * balance last read (the account is
  * pmarb's: orders placed by hand meanwhile would be counted here, and the reconciliation
  * would then find positions that differ). */
 #include "venue/kalshi/exec.h"
@@ -73,13 +74,12 @@ static pm_exec_status status_of(pm_qty_t filled, pm_qty_t qty, int done) {
     return filled > 0 ? PM_EXEC_PARTIAL : PM_EXEC_UNFILLED;
 }
 
-static void ack_from(kalshi_exec *k, const pm_exec_order *o, const kalshi_order_result *kr, int done, pm_exec_ack *a) {
+static void ack_from(const pm_exec_order *o, const kalshi_order_result *kr, int done, pm_exec_ack *a) {
     snprintf(a->venue_order_id, sizeof a->venue_order_id, "%s", kr->order_id);
     a->filled = a->delivered = kr->filled;
     a->fee = kr->fees;
     a->avg_price = kr->avg_price; /* what the venue says its fills averaged, -1 none */
     a->status = status_of(kr->filled, o->qty, done);
-    if (kr->filled > 0) cash_since(k, a);
 }
 
 static int k_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
@@ -131,7 +131,7 @@ static int k_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_e
         snprintf(a->error, sizeof a->error, "answer not understood: %.120s", err->msg);
         return -1; /* accepted, but what it did is unknown: look it up */
     }
-    ack_from(k, o, &kr, 1, a);
+    ack_from(o, &kr, 1, a);
     return 0;
 }
 
@@ -147,7 +147,15 @@ static int k_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_e
         snprintf(a->error, sizeof a->error, "the venue has no order with this client_order_id: it was not taken");
         return 0;
     }
-    ack_from(k, o, &kr, strcmp(kr.status, "resting") != 0, a);
+    ack_from(o, &kr, strcmp(kr.status, "resting") != 0, a);
+    if (a->filled > 0) cash_since(k, a);
+    return 0;
+}
+
+static int k_settle(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
+    (void)o;
+    (void)err;
+    if (a->filled > 0) cash_since(self_of(v), a);
     return 0;
 }
 
@@ -242,7 +250,7 @@ static void k_free(pm_exec_venue *v) {
     free(k);
 }
 
-static const pm_exec_ops ops = {k_prepare, k_send, k_find, k_fills, k_cancel_all, k_balance, k_holdings, k_free};
+static const pm_exec_ops ops = {k_prepare, k_send, k_settle, k_find, k_fills, k_cancel_all, k_balance, k_holdings, k_free};
 
 int kalshi_exec_refresh(pm_exec_venue *v, pm_err *err) {
     kalshi_exec *k = self_of(v);

@@ -209,13 +209,10 @@ static void ack_from_tally(pm_exec_ack *a, const pm_exec_order *o, const tally *
     a->status = t->filled <= 0 ? PM_EXEC_UNFILLED : t->filled >= signed_shares(o) ? PM_EXEC_FILLED : PM_EXEC_PARTIAL;
 }
 
-/* A matched order: gross shares, prices and fees from its trades; cash and delivered shares
- * from the response's amounts, which are the venue's own account of it. */
-static void ack_matched(poly_exec *x, const pm_exec_order *o, const poly_order_response *r, pm_exec_ack *a) {
-    walk w = {0};
-    pm_err terr = {{0}};
-    int read = !walk_trades(x, o, &w, &terr) && w.t.filled > 0;
-    if (read) ack_from_tally(a, o, &w.t);
+/* A matched order, from the answer alone: cash and delivered shares from the response's
+ * amounts (the venue's own account of it); a FOK filled what it was signed for, a FAK at least
+ * what it holds. settle reads the trades for the gross shares, prices and fees. */
+static void ack_matched(const pm_exec_order *o, const poly_order_response *r, pm_exec_ack *a) {
     int buy = o->side == PM_SIDE_BUY;
     pm_qty_t shares = buy ? r->taking_amount : r->making_amount;
     pm_usd_t usd = buy ? r->making_amount : r->taking_amount;
@@ -223,11 +220,29 @@ static void ack_matched(poly_exec *x, const pm_exec_order *o, const poly_order_r
         if (buy) a->delivered = shares, a->cash = usd;
         else a->filled = a->delivered = shares, a->cash = -usd;
     }
-    if (read) return;
-    /* no trades to read: a FOK filled what it was signed for, a FAK at least what it holds */
     if (buy) a->filled = o->tif == PM_TIF_FOK ? signed_shares(o) : a->delivered;
     a->status = a->filled >= signed_shares(o) ? PM_EXEC_FILLED : PM_EXEC_PARTIAL;
-    ack_error(a, "fills not read: ", w.t.filled > 0 || !terr.msg[0] ? "none listed" : terr.msg);
+}
+
+/* Gross shares, prices and fees of a matched order from its trades; the response's cash and
+ * delivered shares are kept. */
+static int pexec_settle(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
+    (void)err;
+    if (a->status != PM_EXEC_FILLED && a->status != PM_EXEC_PARTIAL) return 0;
+    poly_exec *x = self(v);
+    walk w = {0};
+    pm_err terr = {{0}};
+    if (walk_trades(x, o, &w, &terr) || w.t.filled <= 0) {
+        ack_error(a, "fills not read: ", w.t.filled > 0 || !terr.msg[0] ? "none listed" : terr.msg);
+        return 0;
+    }
+    pm_qty_t delivered = a->delivered;
+    pm_usd_t cash = a->cash;
+    ack_from_tally(a, o, &w.t);
+    if (!delivered && !cash) return 0; /* the answer had no amounts: the trades' figures stand */
+    if (o->side == PM_SIDE_BUY) a->delivered = delivered, a->cash = cash;
+    else a->filled = a->delivered = delivered, a->cash = cash;
+    return 0;
 }
 
 /* A refusal's text that says the order was taken and killed unfilled (FOK, FAK). */
@@ -253,7 +268,7 @@ static void ack_answer(poly_exec *x, const pm_exec_order *o, pm_exec_ack *a) {
     if (r->order_id[0]) snprintf(a->venue_order_id, sizeof a->venue_order_id, "%s", r->order_id);
     if (!r->success) return ack_refused(a, r->error[0] ? r->error : "success false");
     switch (r->status) {
-    case POLY_STATUS_MATCHED: return ack_matched(x, o, r, a);
+    case POLY_STATUS_MATCHED: return ack_matched(o, r, a);
     case POLY_STATUS_UNMATCHED: a->status = PM_EXEC_UNFILLED; return;
     case POLY_STATUS_LIVE: a->status = PM_EXEC_RESTING; return;
     default:
@@ -370,6 +385,7 @@ static void pexec_free(pm_exec_venue *v) {
 static const pm_exec_ops poly_exec_ops = {
     .prepare = pexec_prepare,
     .send = pexec_send,
+    .settle = pexec_settle,
     .find = pexec_find,
     .fills = pexec_fills,
     .cancel_all = pexec_cancel_all,
