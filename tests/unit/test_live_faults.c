@@ -174,10 +174,52 @@ static void feed_faults(run *r, const char *venue, const char *url_part) {
 static void test_kalshi_feed_faults(void **state) { feed_faults(*state, "kalshi", "/trade-api/ws/v2"); }
 static void test_poly_feed_faults(void **state) { feed_faults(*state, "polymarket", "/ws/market"); }
 
+/* The order faults on the first leg's venue, each followed by a dislocation; then one more
+ * dislocation with no fault. */
+static void order_faults(run *r, const char *venue) {
+    start(r, venue);
+    static const char *const faults[] = {
+        "{\"http_status\":429,\"count\":1,\"orders_only\":true}",
+        "{\"http_status\":500,\"count\":1,\"orders_only\":true}",
+        "{\"reject_orders\":true,\"count\":1}",
+        "{\"delay_ms\":3000,\"count\":1,\"orders_only\":true}",
+    };
+    long long at[5];
+    for (int i = 0; i < 4; i++) fault_then_dislocate(r, i, venue, faults[i], &at[i]);
+    pm_test_nap_ms(2000);
+    fault_then_dislocate(r, 4, venue, "{\"orders_only\":false}", &at[4]);
+    finish(r);
+    /* the first order after each fault is the first leg of a trade on that pair */
+    for (int i = 0; i < 4; i++) {
+        char sql[512], cond[256];
+        snprintf(cond, sizeof cond, "FROM orders WHERE created_ns >= %lld AND venue = '%s' ORDER BY created_ns LIMIT 1", at[i], venue);
+        snprintf(sql, sizeof sql, "SELECT role = 'first' AND market_id = (SELECT %s FROM opportunities WHERE id = "
+                                  "opportunity_id) %s", strcmp(venue, "kalshi") ? "polymarket_token_id" : "kalshi_ticker", cond);
+        if (pm_test_query_int(r->f.db_path, sql) != 1) fail_msg("fault %d: no first leg on pair %d:\n%s", i, i, r->err);
+        /* 429, 500 (the venue never saw the order) and a refusal: rejected, nothing filled, the
+         * second leg not sent; the slow answer: the order filled and the second leg went out */
+        snprintf(sql, sizeof sql, "SELECT (status = '%s') + 2 * (filled_qty %s 0) + 4 * ((SELECT status FROM orders o2 WHERE "
+                                  "o2.opportunity_id = orders.opportunity_id AND o2.role = 'second') %s) %s",
+                 i < 3 ? "rejected" : "filled", i < 3 ? "=" : ">", i < 3 ? "= 'dropped'" : "IN ('filled', 'partial', 'canceled')", cond);
+        long long got = pm_test_query_int(r->f.db_path, sql);
+        if (got != 7) fail_msg("fault %d (%s) on %s: %lld\n%s", i, faults[i], venue, got, r->err);
+    }
+    /* each refusal is an audit event */
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM events WHERE kind = 'order_rejected' AND detail LIKE '%%\"venue\":\"%s\"%%'", venue);
+    assert_int_equal(pm_test_query_int(r->f.db_path, sql), 3);
+    if (traded_on(r, tickers[4]) < 1) fail_msg("no trade after the faults:\n%s\n%s", r->out, r->err);
+}
+
+static void test_kalshi_order_faults(void **state) { order_faults(*state, "kalshi"); }
+static void test_poly_order_faults(void **state) { order_faults(*state, "polymarket"); }
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kalshi_feed_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poly_feed_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kalshi_order_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_poly_order_faults, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
