@@ -624,7 +624,7 @@ int pm_test_live_check(pm_test_live *f, const pm_test_limits *lim, const long lo
     if (r.status || !strstr(r.out, "\"equal\": true")) check_fail(&c, "pmarb reconcile (exit %d): %s%s", r.status, r.out, r.err);
     pm_test_run_free(&r);
     pm_test_live_cash(f, after);
-    for (int v = 0; v < 2; v++)
+    for (int v = 0; v < 2 && cash_before; v++)
         if (after[v] != cash_before[v] - spent[v])
             check_fail(&c, "%s cash %lld after, %lld before, the orders spent %lld", names[v], after[v], cash_before[v], spent[v]);
     return c.bad ? -1 : 0;

@@ -107,7 +107,7 @@ typedef struct pm_test_limits {
  * the simulator saw is in `orders` once, with the simulator's fill (refused ones rejected or
  * canceled, unfilled); no order was sent twice; every order that filled is one the simulator
  * saw; `pmarb reconcile --json` finds the positions equal; each venue's cash is cash_before
- * less Σ orders.cash; every traded opportunity's books were no older than max_book_age_ms and
+ * less Σ orders.cash (not checked when cash_before is NULL); every traded opportunity's books were no older than max_book_age_ms and
  * every order belongs to an opportunity or is a hedge or unwind; no order is left created,
  * sent or unknown; exposure per pair, per venue and in total is within the limits. 0, or -1
  * with what broke in why. */
