@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,20 @@ static long long orders_between(run *r, long long from_ms_ns, long long to_ms_ns
     return pm_test_query_int(r->f.db_path, sql);
 }
 
+/* The text of the first column of "<select> <from>" (one row expected). */
+static void sqlite_text(run *r, const char *select, const char *from, char *out, size_t cap) {
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s %s", select, from);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(r->f.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) != SQLITE_ROW) fail_msg("no row: %s", sql);
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 /* Traded opportunities on the i-th mirrored pair's Kalshi ticker. */
 static long long traded_on(run *r, const char *ticker) {
     char sql[256];
@@ -214,12 +229,49 @@ static void order_faults(run *r, const char *venue) {
 static void test_kalshi_order_faults(void **state) { order_faults(*state, "kalshi"); }
 static void test_poly_order_faults(void **state) { order_faults(*state, "polymarket"); }
 
+/* A partial fill on the second leg (Kalshi, fill-and-kill): the trade is one-legged, said as
+ * such, and resolved — the short side completed or the long side unwound — with the orders
+ * that resolve it recorded like any other. */
+static void test_partial_second_leg(void **state) {
+    run *r = *state;
+    start(r, "polymarket");
+    long long at, after;
+    fault_then_dislocate(r, 0, "kalshi", "{\"partial_fill\":true,\"count\":1}", &at);
+    pm_test_nap_ms(1000);
+    fault_then_dislocate(r, 5, "kalshi", "{}", &after);
+    finish(r);
+    char sql[768], opp[64];
+    snprintf(sql, sizeof sql, "FROM orders WHERE venue = 'kalshi' AND created_ns >= %lld ORDER BY created_ns LIMIT 1", at);
+    char q[1024];
+    /* the Kalshi leg of the first trade after the fault: two of five contracts */
+    snprintf(q, sizeof q, "SELECT (role = 'second') + 2 * (status = 'partial') + 4 * (filled_qty = 2000000) %s", sql);
+    if (pm_test_query_int(r->f.db_path, q) != 7) fail_msg("no partial second leg:\n%s", r->err);
+    sqlite_text(r, "SELECT opportunity_id", sql, opp, sizeof opp);
+    /* said, and resolved by an order of its own that the venue saw (the invariants) */
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM events WHERE kind = 'leg_mismatch' AND detail LIKE '%%%s%%\"kalshi\":2000000%%'", opp);
+    assert_int_equal(pm_test_query_int(r->f.db_path, q), 1);
+    snprintf(q, sizeof q, "SELECT COUNT(*) FROM orders WHERE opportunity_id = '%s' AND role IN ('hedge', 'unwind') AND filled_qty > 0", opp);
+    assert_true(pm_test_query_int(r->f.db_path, q) >= 1);
+    assert_true(pm_test_query_int(r->f.db_path, "SELECT COUNT(*) FROM events WHERE kind IN ('hedge', 'unwind')") >= 1);
+    /* what is left one-legged is less than a contract */
+    char detail[1024];
+    snprintf(q, sizeof q, "FROM events WHERE kind = 'trade_done' AND detail LIKE '%%%s%%'", opp);
+    sqlite_text(r, "SELECT detail", q, detail, sizeof detail);
+    json_t *d = json_loads(detail, 0, NULL), *held = json_object_get(d, "held");
+    long long k = json_integer_value(json_array_get(held, 0)), p = json_integer_value(json_array_get(held, 1));
+    json_decref(d);
+    if (llabs(k - p) >= 1000000) fail_msg("one-legged after the resolution: %s", detail);
+    assert_non_null(strstr(r->out, "one-legged "));
+    if (traded_on(r, tickers[5]) < 1) fail_msg("no trade after the partial fill:\n%s\n%s", r->out, r->err);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_kalshi_feed_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poly_feed_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kalshi_order_faults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_poly_order_faults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partial_second_leg, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
