@@ -233,12 +233,17 @@ static void create_order(sim_kalshi *k, const sim_request *req, sim_response *re
     o->initial = o->remaining = count;
     o->created_ms = o->updated_ms = pm_wall_ns() / 1000000;
     int fok = !strcmp(tif, "fill_or_kill");
-    if (!(fok && w.qty < count)) { /* a fill-or-kill that cannot fill completely does nothing */
-        while (o->remaining > 0 && against->n) {
+    pm_qty_t cap = count; /* the partial_fill fault: at most half, in whole contracts */
+    if (k->faults.partial_orders > 0) {
+        k->faults.partial_orders--;
+        cap = count / 2 / PM_SCALE * PM_SCALE;
+    }
+    if (!(fok && (w.qty < count || cap < count))) { /* a fill-or-kill that cannot fill completely does nothing */
+        while (o->filled < cap && against->n) {
             const pm_level *best = pm_book_best(against);
             if (ask ? best->px < price : best->px > price) break;
             pm_px_t px = best->px;
-            pm_qty_t take = best->qty < o->remaining ? best->qty : o->remaining;
+            pm_qty_t take = best->qty < cap - o->filled ? best->qty : cap - o->filled;
             pm_usd_t fee = pm_kalshi_fill_fee(ft, mult, take, px, 0), n;
             pm_notional(ask ? PM_PX_ONE - px : px, take, PM_ROUND_CEIL, &n, NULL);
             k->balance -= pm_kalshi_balance_charge(n + fee);

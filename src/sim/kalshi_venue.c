@@ -795,7 +795,8 @@ void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair) {
 /* POST /admin/faults — not a Kalshi endpoint: the simulator's fault switches. Fields (each
  * optional): "drop_connections", "skip_seq", "malformed" (WebSocket), "http_status" (429 or 5xx
  * for the next "count" requests), "delay_ms" (for the next "count" responses), "reject_orders"
- * (the next "count" orders), "determine_market" (a ticker: it stops trading and a lifecycle event
+ * (the next "count" orders), "partial_fill" (the next "count" orders match at most half their
+ * count, in whole contracts: a fill-or-kill one is killed), "determine_market" (a ticker: it stops trading and a lifecycle event
  * goes out), "orders_only" (true: http_status and delay_ms count and hit order posts only; false
  * lifts it). GET /admin/stats counts what reached the venue; GET /admin/orders lists every order
  * post the venue looked at. */
@@ -816,6 +817,7 @@ static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *re
         k->faults.delay_count = count;
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) k->faults.reject_orders = count;
+    if (json_is_true(json_object_get(doc, "partial_fill"))) k->faults.partial_orders = count;
     if (json_is_boolean(json_object_get(doc, "orders_only"))) k->faults.orders_only = json_is_true(json_object_get(doc, "orders_only"));
     const char *determine = json_string_value(json_object_get(doc, "determine_market"));
     if (determine) {

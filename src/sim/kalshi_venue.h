@@ -69,6 +69,7 @@ typedef struct sim_kalshi {
         int delay_ms, delay_count;     /* the next delay_count responses leave delay_ms late */
         int reject_orders;             /* the next orders are refused */
         int orders_only;               /* http_status and delay_ms apply to order posts only */
+        int partial_orders;            /* the next orders match at most half their count */
     } faults;
     sim_kseen *seen;        /* every order post that reached the venue, in order */
     int nseen, capseen;

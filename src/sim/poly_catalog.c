@@ -430,6 +430,14 @@ void sim_poly_tick(sim_poly *p, int moved) {
     churn(p);
 }
 
+void sim_poly_overshoot(sim_poly *p, int market, pm_px_t offset, int ticks) {
+    sim_question *s = &p->prices->q[p->markets[market].fair_q];
+    s->poly_offset = offset;
+    s->poly_offset_ticks = ticks;
+    s->poly_lag_ticks = 0;
+    requote_question(p, p->markets[market].fair_q);
+}
+
 /* Withdraws the market maker from a market that closed (see the close_market fault). */
 void sim_poly_close_market(sim_poly *p, int market) {
     sim_pmarket *m = &p->markets[market];

@@ -568,7 +568,9 @@ static int clob_public(sim_poly *p, const sim_request *req, sim_response *res) {
  * "count" orders), "freeze" (true: open market sockets get no more market data but still
  * answer PING, until dropped; false lifts it), "tick_size_change" ({"token": id, "tick":
  * "0.001"}), "bad_best" (the next price_change carries a wrong best_bid), "close_market" (a
- * condition id), "orders_only" (true: http_status and delay_ms count and hit order posts only;
+ * condition id), "overshoot" ({"market": condition id, "cents": signed whole cents, "ticks": price
+ * steps, default 150}: Polymarket's quote of the market's question moves off the fair value
+ * now, a dislocation on demand), "orders_only" (true: http_status and delay_ms count and hit order posts only;
  * false lifts it). GET /admin/orders lists every order post the venue looked at. */
 static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
@@ -592,6 +594,15 @@ static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res)
             return respond_error(res, 400, "tick_size_change needs a known \"token\" and a \"tick\" dividing 1");
         }
     }
+    json_t *over = json_object_get(doc, "overshoot");
+    int over_market = over ? sim_poly_find_condition(p, json_string_value(json_object_get(over, "market"))) : -1;
+    json_int_t over_cents = json_integer_value(json_object_get(over, "cents"));
+    json_int_t over_ticks = json_is_integer(json_object_get(over, "ticks")) ? json_integer_value(json_object_get(over, "ticks")) : 150;
+    if (over && (over_market < 0 || !over_cents || over_cents < -50 || over_cents > 50 || over_ticks < 1 || over_ticks > 100000)) {
+        json_decref(doc);
+        return respond_error(res, 400, "overshoot needs a known \"market\" condition id, \"cents\" in -50..50 (not 0) and "
+                                       "\"ticks\" in 1..100000");
+    }
     if (close && (close_market = sim_poly_find_condition(p, close)) < 0) {
         json_decref(doc);
         return respond_error(res, 404, "close_market: no market has this condition id");
@@ -613,6 +624,7 @@ static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res)
                        json_is_boolean(freeze) ? json_is_true(freeze) : -1);
     if (tick_market >= 0) sim_poly_change_tick(p, tick_market, tick);
     if (close_market >= 0) sim_poly_close_market(p, close_market);
+    if (over_market >= 0) sim_poly_overshoot(p, over_market, (pm_px_t)over_cents * PM_CENT, (int)over_ticks);
     json_decref(doc);
     sim_respondf(res, 200, "{\"ok\":true}");
 }

@@ -122,6 +122,9 @@ void sim_poly_tick(sim_poly *p, int moved);
  * (levels off the new grid go, subscribers get tick_size_change and fresh books). -1 for a
  * tick that does not divide $1. */
 void sim_poly_close_market(sim_poly *p, int market);
+/* Polymarket overshoots on a market's question now: its quote is offset from the fair value
+ * (which Kalshi follows) for ticks price steps, requoted at once — a dislocation on demand. */
+void sim_poly_overshoot(sim_poly *p, int market, pm_px_t offset, int ticks);
 int sim_poly_change_tick(sim_poly *p, int market, pm_px_t tick);
 
 /* Internals shared by poly_venue.c and poly_ws.c. */

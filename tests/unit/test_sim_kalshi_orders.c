@@ -306,6 +306,23 @@ static void test_faults(void **state) {
     assert_non_null(strstr(err.msg, "HTTP 500"));
     assert_int_equal(kalshi_create_order(&f->rest, &o, &r, &err), 0); /* the fault is spent: the same order goes in */
     json_decref(admin(f, "POST", "faults", "{\"orders_only\":false}"));
+
+    /* partial_fill: the next orders match at most half their count in whole contracts; a
+     * fill-or-kill one is killed */
+    json_decref(admin(f, "POST", "faults", "{\"partial_fill\":true,\"count\":2}"));
+    kalshi_order take = {TICKER, PM_SIDE_BUY, PM_OUTCOME_YES, 990000, 5 * PM_SCALE, KALSHI_TIF_IOC, cid};
+    pm_uuid_v7(cid);
+    assert_int_equal(kalshi_create_order(&f->rest, &take, &r, &err), 0);
+    assert_int_equal(r.filled, 2 * PM_SCALE);
+    assert_int_equal(r.remaining, 0);
+    pm_uuid_v7(cid);
+    take.tif = KALSHI_TIF_FOK;
+    assert_int_equal(kalshi_create_order(&f->rest, &take, &r, &err), 0);
+    assert_int_equal(r.filled, 0);
+    pm_uuid_v7(cid);
+    take.count = PM_SCALE;
+    assert_int_equal(kalshi_create_order(&f->rest, &take, &r, &err), 0); /* spent: whole again */
+    assert_int_equal(r.filled, PM_SCALE);
 }
 
 int main(void) {
