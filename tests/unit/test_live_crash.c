@@ -113,7 +113,7 @@ static void test_sigkill_between_legs(void **state) {
     pm_test_live *f = *state;
     crashed c = {0};
     crash_and_restart(f, &c);
-    /* the invariants over both runs; the venues' cash is test_bug_recovered_order_cash's */
+    /* the invariants over both runs; the venues' cash is test_recovered_order_cash's */
     char why[8192];
     if (pm_test_live_check(f, &limits, NULL, why, sizeof why)) fail_msg("%s\n--- stdout:\n%s--- stderr:\n%s", why, c.out, c.err);
     /* the journalled first leg is in the database with its real outcome, looked up (not
@@ -134,12 +134,10 @@ static void test_sigkill_between_legs(void **state) {
     crashed_free(&c);
 }
 
-/* Bug (src/venue/kalshi/exec.c k_find / cash_since): an order that filled before the process
- * started is found with cash 0 — its cash is "the balance drop since the last reading", and
- * the first reading (kalshi_exec_new) already includes the fill. orders.cash and the position's
- * cost then miss what it cost, so the Kalshi balance after the runs is not the balance before
- * less Σ orders.cash. */
-static void test_bug_recovered_order_cash(void **state) {
+/* An order that filled before the restart is found with its real cash (from its fills, charged
+ * as the venue charges them — the balance the restart read already held it), so the Kalshi
+ * balance after the runs is the balance before less Σ orders.cash. */
+static void test_recovered_order_cash(void **state) {
     pm_test_live *f = *state;
     crashed c = {0};
     crash_and_restart(f, &c);
@@ -151,11 +149,10 @@ static void test_bug_recovered_order_cash(void **state) {
     crashed_free(&c);
 }
 
-/* Bug (src/engine/live.c recover_one): each order an earlier run left open becomes a trade of
- * its own, so a trade the crash left one-legged (first leg filled, second never sent) is never
- * compared leg against leg: no leg_mismatch event, no hedge or unwind, nothing said about the
- * five Kalshi contracts held alone. */
-static void test_bug_recovered_residual_unseen(void **state) {
+/* A trade the crash left one-legged (first leg filled, second never sent) is compared leg
+ * against leg after the look-up: leg_mismatch and residual_unresolved are recorded and the
+ * five Kalshi contracts held alone are said. */
+static void test_recovered_residual_said(void **state) {
     pm_test_live *f = *state;
     crashed c = {0};
     crash_and_restart(f, &c);
@@ -169,8 +166,8 @@ static void test_bug_recovered_residual_unseen(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_sigkill_between_legs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bug_recovered_order_cash, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bug_recovered_residual_unseen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovered_order_cash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovered_residual_said, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
