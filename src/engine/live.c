@@ -656,6 +656,14 @@ void pm_live_poll(pm_live *l, int64_t now) {
     }
 }
 
+int pm_live_holds(const pm_live *l, pm_venue v, const char *market_id) {
+    for (int o = 0; o < 2; o++) {
+        const pm_ledger_pos *p = pm_ledger_get(l->c.ledger, v, market_id, (pm_outcome)o);
+        if (p && p->qty > 0) return 1;
+    }
+    return 0;
+}
+
 int pm_live_in_flight(const pm_live *l) {
     int n = 0;
     for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) n += l->t[i].used;
