@@ -66,7 +66,7 @@ static void start(run *r, const char *first_leg) {
     snprintf(ini, sizeof ini, INI_COMMON, first_leg);
     pm_test_live_ini(&r->f, "live", ini);
     assert_int_equal(pm_test_live_cash(&r->f, r->cash), 0);
-    pm_test_live_spawn(&r->f, NULL, 1);
+    pm_test_live_spawn(&r->f, NULL);
     if (!pm_test_wait_text(r->f.err_path, "/ws/market\n", 20000) || !pm_test_wait_text(r->f.err_path, "/trade-api/ws/v2\n", 5000)) {
         char *err = pm_test_slurp(r->f.err_path);
         fail_msg("the live run did not start:\n%s", err);

@@ -5,7 +5,9 @@
  * Afterwards the invariants of a live run hold (testutil.h pm_test_live_check): every order
  * the simulator saw is in the database with the simulator's fill, none twice, positions and
  * cash equal the simulator's, no trade on a stale book, exposure within the limits — and the
- * trades are whole: every finished trade's record says what it held. */
+ * trades are whole: every finished trade's record says what it held. A position that differs
+ * from the venue's halts the next start, which says what to do; --accept-venue-positions
+ * adopts the venue's figures and trading resumes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +53,7 @@ static void test_live_run(void **state) {
     pm_test_live_ini(f, "live", RISK_INI);
     assert_int_equal(pm_test_live_cash(f, cash), 0);
     assert_true(cash[0] > 0 && cash[1] > 0);
-    pm_test_live_spawn(f, NULL, 1);
+    pm_test_live_spawn(f, NULL);
     if (!pm_test_wait_text(f->err_path, "positions reconciled with the venues", 20000)) {
         char *err = pm_test_slurp(f->err_path);
         fail_msg("the live run did not start:\n%s", err);
@@ -81,9 +84,68 @@ static void test_live_run(void **state) {
     free(err);
 }
 
+/* A position that differs from the venue's (a fill the database missed) halts trading at the
+ * start and says what to do; nothing is traded while halted. `pmarb run
+ * --accept-venue-positions` adopts the venue's figures, records it and trades again. */
+static void test_reconcile_halt(void **state) {
+    pm_test_live *f = *state;
+    long long cash[2];
+    pm_test_live_ini(f, "live", RISK_INI);
+    assert_int_equal(pm_test_live_cash(f, cash), 0);
+    pm_test_live_spawn(f, NULL);
+    assert_true(pm_test_wait_text(f->err_path, "/ws/market\n", 20000));
+    pm_test_live_dislocate(f, 0, 12, 100);
+    pm_test_nap_ms(1500);
+    assert_int_equal(pm_test_live_wait(f, SIGTERM), 0);
+    assert_int_equal(pm_test_query_int(f->db_path, "SELECT COUNT(*) FROM positions WHERE mode = 'live' AND venue = 'kalshi'"), 1);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->db_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE positions SET qty = qty - 1000000 WHERE mode = 'live' AND venue = 'kalshi'", NULL, NULL,
+                                  NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    long long orders = pm_test_query_int(f->db_path, "SELECT COUNT(*) FROM orders");
+
+    /* halted, saying what to do; a dislocation is not traded */
+    pm_test_live_spawn(f, NULL);
+    assert_true(pm_test_wait_text(f->err_path, "/ws/market\n", 20000));
+    pm_test_live_dislocate(f, 1, -12, 100);
+    pm_test_nap_ms(1500);
+    assert_int_equal(pm_test_live_wait(f, SIGTERM), 0);
+    char *err = pm_test_slurp(f->err_path);
+    if (!strstr(err, "msg=\"position differs from the venue\" venue=kalshi market=KXFEDDECISION-26DEC-H0 outcome=yes ours=4.00 "
+                     "theirs=5.00") ||
+        !strstr(err, "msg=\"trading halted: positions differ from the venues\" differences=1 ") ||
+        !strstr(err, "restart with `pmarb run --accept-venue-positions` to adopt the venues' figures"))
+        fail_msg("the halt does not say what to do:\n%s", err);
+    free(err);
+    assert_int_equal(pm_test_query_int(f->db_path, "SELECT COUNT(*) FROM orders"), orders);
+    assert_int_equal(pm_test_query_int(f->db_path, "SELECT COUNT(*) FROM events WHERE kind = 'reconcile_diff'"), 1);
+    pm_test_run_result r = pm_test_live_pmarb(f, (const char *const[]){"reconcile", "--json", NULL});
+    assert_int_not_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"equal\": false"));
+    pm_test_run_free(&r);
+
+    /* adopted: trading again */
+    pm_test_live_spawn(f, (const char *const[]){"--accept-venue-positions", NULL});
+    assert_true(pm_test_wait_text(f->err_path, "/ws/market\n", 20000));
+    pm_test_live_dislocate(f, 2, 12, 100);
+    pm_test_nap_ms(1500);
+    assert_int_equal(pm_test_live_wait(f, SIGTERM), 0);
+    err = pm_test_slurp(f->err_path);
+    assert_non_null(strstr(err, "msg=\"adopting the venues' positions (--accept-venue-positions)\" differences=1"));
+    assert_non_null(strstr(err, "msg=\"positions reconciled with the venues\" checked=80 differences=0 "));
+    free(err);
+    assert_int_equal(pm_test_query_int(f->db_path, "SELECT COUNT(*) FROM events WHERE kind = 'reconcile_adopt'"), 1);
+    assert_true(pm_test_query_int(f->db_path, "SELECT COUNT(*) FROM orders") > orders);
+    char why[4096];
+    if (pm_test_live_check(f, &limits, cash, why, sizeof why)) fail_msg("%s", why);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_live_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile_halt, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

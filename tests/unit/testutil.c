@@ -403,12 +403,13 @@ void pm_test_live_start(pm_test_live *f, const char *const *sim_args) {
     pm_test_run_free(&r);
 }
 
-void pm_test_live_spawn(pm_test_live *f, const char *const *args, int fresh) {
+void pm_test_live_spawn(pm_test_live *f, const char *const *args) {
+    pm_test_write_file(f->out_path, "", 0644); /* emptied before the run starts: waits see only its lines */
+    pm_test_write_file(f->err_path, "", 0644);
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
-        int flags = O_WRONLY | O_CREAT | (fresh ? O_TRUNC : O_APPEND);
-        int out = open(f->out_path, flags, 0644), err = open(f->err_path, flags, 0644);
+        int out = open(f->out_path, O_WRONLY | O_APPEND), err = open(f->err_path, O_WRONLY | O_APPEND);
         if (out < 0 || err < 0 || chdir(f->dir)) _exit(126);
         dup2(out, 1);
         dup2(err, 2);

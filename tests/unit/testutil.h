@@ -80,8 +80,8 @@ void pm_test_live_ini(pm_test_live *f, const char *mode, const char *extra);
 /* `pmarb --config INI <args>` with the credentials, waited for. */
 pm_test_run_result pm_test_live_pmarb(pm_test_live *f, const char *const *args);
 /* `pmarb --config INI --log-level info run <args>` in the background, stdout and stderr to
- * out_path and err_path (truncated when fresh, appended to otherwise); f->pid. */
-void pm_test_live_spawn(pm_test_live *f, const char *const *args, int fresh);
+ * out_path and err_path (emptied first); f->pid. */
+void pm_test_live_spawn(pm_test_live *f, const char *const *args);
 /* Sends sig to the background run (0: none, just wait) and waits: its exit status (128 + signal). */
 int pm_test_live_wait(pm_test_live *f, int sig);
 /* A request to a venue's /admin endpoint (venue "kalshi" or "polymarket", what e.g. "faults"),
