@@ -77,7 +77,7 @@ typedef struct crashed {
 static void crash_and_restart(pm_test_live *f, crashed *c) {
     pm_test_live_ini(f, "live", INI);
     assert_int_equal(pm_test_live_cash(f, c->cash), 0);
-    pm_test_live_spawn(f, NULL, 1);
+    pm_test_live_spawn(f, NULL);
     wait_started(f, "/ws/market\n");
     char journal[1200];
     snprintf(journal, sizeof journal, "%s.kalshi.journal", f->db_path);
@@ -95,7 +95,7 @@ static void crash_and_restart(pm_test_live *f, crashed *c) {
     json_decref(doc);
     /* the restart: no manual step */
     json_decref(pm_test_live_admin(f, "kalshi", "POST", "faults", "{\"orders_only\":false}"));
-    pm_test_live_spawn(f, NULL, 0);
+    pm_test_live_spawn(f, NULL);
     wait_started(f, "positions reconciled with the venues");
     pm_test_nap_ms(2000);
     int status = pm_test_live_wait(f, SIGTERM);
