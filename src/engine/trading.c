@@ -229,12 +229,17 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
         if (!(t->live = pm_live_new(&lc))) rc = pm_err_set(err, "out of memory");
     }
     if (!rc) {
+        /* a round takes as many orders as there are trade slots: the next round reads the rest
+         * once the writer has stored what the previous one learned */
         const char *paths[PM_VENUE_COUNT] = {t->journal[0], t->journal[1]};
-        int n = pm_live_recover(t->live, db, paths, err);
-        if (n < 0) rc = -1;
-        else if (n) {
-            pm_info("trading", "looking up orders an earlier run left open", PM_KV_I("orders", n));
-            drain(t, RECOVER_FOR_NS, 1);
+        for (int n = PM_LIVE_TRADES_MAX; !rc && n >= PM_LIVE_TRADES_MAX;) {
+            n = pm_live_recover(t->live, db, paths, err);
+            if (n < 0) rc = -1;
+            else if (n) {
+                pm_info("trading", "looking up orders an earlier run left open", PM_KV_I("orders", n));
+                drain(t, RECOVER_FOR_NS, 1);
+                if (pm_writer_flush(o->writer, FLUSH_MS)) rc = pm_err_set(err, "the database writer did not catch up");
+            }
         }
     }
     pm_db_close(db);

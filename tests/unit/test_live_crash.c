@@ -83,7 +83,11 @@ static void crash_and_restart(pm_test_live *f, crashed *c) {
     snprintf(journal, sizeof journal, "%s.kalshi.journal", f->db_path);
     json_decref(pm_test_live_admin(f, "kalshi", "POST", "faults", "{\"delay_ms\":5000,\"count\":1,\"orders_only\":true}"));
     pm_test_live_dislocate(f, 0, 12, 100);
-    for (int i = 0; (seen_count(f, "kalshi") < 1 || file_size(journal) <= 0) && i < 100; i++) pm_test_nap_ms(30);
+    /* the venue took the first leg, the journal names it and the writer stored the trade's
+     * rows (both legs: the parked one as created), so that every order has its opportunity */
+    const char *stored = "SELECT COUNT(*) FROM orders";
+    for (int i = 0; (seen_count(f, "kalshi") < 1 || file_size(journal) <= 0 || pm_test_query_int(f->db_path, stored) < 2) && i < 100; i++)
+        pm_test_nap_ms(30);
     assert_int_equal(seen_count(f, "kalshi"), 1);
     assert_true(file_size(journal) > 0);
     assert_int_equal(pm_test_live_wait(f, SIGKILL), 128 + SIGKILL);
