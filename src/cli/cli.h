@@ -52,6 +52,7 @@ int pm_cmd_polymarket(pm_cli *cli, int argc, char **argv);
 int pm_cmd_match(pm_cli *cli, int argc, char **argv);
 int pm_cmd_review(pm_cli *cli, int argc, char **argv);
 int pm_cmd_bench_match(pm_cli *cli, int argc, char **argv);
+int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv);
 int pm_cmd_bench(pm_cli *cli, int argc, char **argv);
 int pm_cmd_fees(pm_cli *cli, int argc, char **argv);
 int pm_cmd_reconcile(pm_cli *cli, int argc, char **argv);

@@ -28,6 +28,7 @@ static const command commands[] = {
     {"demo", "everything end to end against the simulator: `pmarb demo [--seconds N] [--json]`", pm_cmd_demo},
     {"sim", "both venues simulated on loopback: `pmarb sim [--seed N]`", pm_cmd_sim},
     {"bench", "time the hot path against a DOM parser: `pmarb bench [--messages N] [--pairs P] [--json]`", pm_cmd_bench},
+    {"bench-exec", "time pmarb's share of the live order path: `pmarb bench-exec [--trades N] [--gap-us G] [--spin-us S] [--json]`", pm_cmd_bench_exec},
     {"bench-match", "time candidate generation: `pmarb bench-match [--kalshi N] [--polymarket M] [--json]`", pm_cmd_bench_match},
     {"kalshi", "Kalshi aids: `pmarb kalshi sign`, `bench-auth`, `bench-feed`", pm_cmd_kalshi},
     {"polymarket", "Polymarket aids: `pmarb polymarket sign-order`, `api-key`, `bench-sign`, `bench-feed`", pm_cmd_polymarket},

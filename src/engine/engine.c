@@ -279,7 +279,7 @@ int pm_engine_adopt(pm_engine *e) {
         pm_pair_cache_by_token(c, id, strlen(id), &n);
         const pm_paper_position *y = pm_paper_position_of(e->paper, e->nk + a, PM_OUTCOME_YES),
                                 *no = pm_paper_position_of(e->paper, e->nk + a, PM_OUTCOME_NO);
-        if (!n && !y->qty && !no->qty) poly_feed_remove(pf, id);
+        if (!n && !y->qty && !no->qty && !(e->live && pm_live_holds(e->live, PM_VENUE_POLYMARKET, id))) poly_feed_remove(pf, id);
     }
     pair_state *old = e->ps;
     size_t nold = e->nps;

@@ -69,9 +69,9 @@ void pm_engine_set_clock_offset(pm_engine *e, int64_t unix_minus_mono_ns);
 
 /* Between messages: adopts a reloaded pair cache if one is waiting (subscribing its new Kalshi
  * tickers and Polymarket tokens on the live connections — their books stale until their
- * snapshots — and unsubscribing the tokens no pair uses any more). Kalshi tickers past the room
- * reserved at start (half of max_tokens) stay untradable until a restart, and are logged. 1
- * when adopted. */
+ * snapshots — and unsubscribing the tokens no pair uses any more and nothing holds, on paper
+ * or live). Kalshi tickers past the room reserved at start (half of max_tokens) stay
+ * untradable until a restart, and are logged. 1 when adopted. */
 int pm_engine_adopt(pm_engine *e);
 
 /* The pm_event_fn the feeds call (user = the engine). */

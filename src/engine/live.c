@@ -656,6 +656,14 @@ void pm_live_poll(pm_live *l, int64_t now) {
     }
 }
 
+int pm_live_holds(const pm_live *l, pm_venue v, const char *market_id) {
+    for (int o = 0; o < 2; o++) {
+        const pm_ledger_pos *p = pm_ledger_get(l->c.ledger, v, market_id, (pm_outcome)o);
+        if (p && p->qty > 0) return 1;
+    }
+    return 0;
+}
+
 int pm_live_in_flight(const pm_live *l) {
     int n = 0;
     for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) n += l->t[i].used;
@@ -740,6 +748,8 @@ static int recover_one(void *arg, const pm_rec_order *o) {
     e->prepared_unix_s = o->created_ns / 1000000000LL;
     e->earlier_run = 1;
     if (!strcmp(o->status, "created")) { /* recorded, never journalled: it never went out */
+        pm_info("live", "an order an earlier run recorded but never sent: marked not_sent", PM_KV_S("order", o->id),
+                PM_KV_S("venue", pm_venue_name(o->venue)), PM_KV_S("status", o->status));
         pm_record r;
         memset(&r, 0, sizeof r);
         r.kind = PM_REC_ORDER_UPDATE;
@@ -767,6 +777,12 @@ static int recover_one(void *arg, const pm_rec_order *o) {
  * them. Said loudly and counted; resolving it is left to a person (this run does not know the
  * pair's books and fees for it yet). */
 static void recovered_done(pm_live *l, trade *t) {
+    /* a first leg alone: its second never reached the database, so it never went out */
+    if (t->nsides == 1 && !strcmp(t->o[0].role, "first") && t->s[0].held > 0) {
+        t->nsides = 2;
+        t->s[1].venue = (pm_venue)(1 - t->s[0].venue);
+        snprintf(t->s[1].market_id, sizeof t->s[1].market_id, "(never recorded)");
+    }
     if (t->nsides == 2 && t->s[0].held != t->s[1].held) {
         int lo = t->s[0].held > t->s[1].held ? 0 : 1;
         pm_qty_t residual = t->s[lo].held - t->s[1 - lo].held;

@@ -83,6 +83,9 @@ void pm_live_poll(pm_live *l, int64_t now_mono);
  * once. Fills of orders not in flight are already stored from REST. */
 void pm_live_user_fill(pm_live *l, const pm_event *ev);
 
+/* 1 when the ledger holds any of this market (a feed must keep its book: it marks the position). */
+int pm_live_holds(const pm_live *l, pm_venue v, const char *market_id);
+
 /* Trades not finished. */
 int pm_live_in_flight(const pm_live *l);
 /* Asks both executors to cancel every open order (kill switch, shutdown). */

@@ -327,9 +327,12 @@ void pm_trading_tick(pm_trading *t, int64_t now) {
         if (t->o.kill_flag && *t->o.kill_flag) kill_switch(t, "SIGUSR1");
         else if (t->cfg->risk.kill_file[0] && !access(t->cfg->risk.kill_file, F_OK)) kill_switch(t, "kill_file");
     }
-    pm_usd_t realized, marked;
-    pm_live_pnl(t->live, &realized, &marked);
-    pm_risk_set_pnl(t->risk, realized + marked, pm_wall_ns());
+    /* the day's PnL for the loss limit: every trade's hedged contracts at the $1 they pay, less
+     * all the cash the trade took (a residual counts at nothing until it is sold). Marking both
+     * legs of a hedged pair at their bids would count the spread as a loss. */
+    pm_live_stats st;
+    pm_live_get_stats(t->live, &st);
+    pm_risk_set_pnl(t->risk, st.locked_pnl, pm_wall_ns());
     reconcile_tick(t, now);
 }
 

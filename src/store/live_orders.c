@@ -51,9 +51,19 @@ int pm_store_open_orders(pm_db *db, int (*cb)(void *ctx, const pm_rec_order *o),
 static const char sql_journaled[] =
     "UPDATE orders SET client_order_id = ?2, status = 'sent', sent_ns = ?3 WHERE id = ?1 AND status = 'created'";
 
+static const char sql_opportunity[] = "SELECT 1 FROM opportunities WHERE id = ?1";
+
 int pm_store_order_journaled(pm_db *db, const pm_rec_order *o, pm_err *err) {
     pm_record r = {.kind = PM_REC_ORDER};
     r.u.order = *o;
+    sqlite3_stmt *q = o->opportunity_id[0] ? pm_db_stmt(db, sql_opportunity, err) : NULL;
+    if (o->opportunity_id[0] && !q) return -1;
+    if (q) {
+        pm_db_bind_text(q, 1, o->opportunity_id);
+        int rc = sqlite3_step(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return pm_db_fail(db, "looking up a journalled order's opportunity", err);
+        if (rc == SQLITE_DONE) r.u.order.opportunity_id[0] = '\0'; /* the run stopped before storing it */
+    }
     if (pm_store_write_record(db, &r, NULL, err)) return -1;
     sqlite3_stmt *st = pm_db_stmt(db, sql_journaled, err);
     if (!st) return -1;

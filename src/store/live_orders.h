@@ -10,8 +10,9 @@
 /* Live orders with status created, sent, unknown or resting, oldest first; cb returns 0 to go on. */
 int pm_store_open_orders(pm_db *db, int (*cb)(void *ctx, const pm_rec_order *o), void *ctx, pm_err *err);
 
-/* An order the journal says was sent: inserted when missing; when stored as 'created' (the
- * send was not recorded) its client id, status 'sent' and send time are set. */
+/* An order the journal says was sent: inserted when missing (without its opportunity when the
+ * run stopped before storing that); when stored as 'created' (the send was not recorded) its
+ * client id, status 'sent' and send time are set. */
 int pm_store_order_journaled(pm_db *db, const pm_rec_order *o, pm_err *err);
 
 /* The match id of every pair halted and not cleared (pair_halts); cb returns 0 to go on. */

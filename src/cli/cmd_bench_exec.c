@@ -1,0 +1,210 @@
+/* cmd_bench_exec.c — `pmarb bench-exec`: pmarb's own share of the order path, measured through
+ * exactly what `pmarb run` runs live — the risk gate, live.c's dispatch (order ids, records),
+ * both executor threads (their queues, wake-ups, journals, the parked second leg and its
+ * hand-over) — with venues that answer the moment a request is handed to them, so that the
+ * network and libcurl are out of the figures. A Kalshi V2 body is built for every order (the
+ * Polymarket signature is `pmarb polymarket bench-sign`'s). Trades are sequential, `--gap-us`
+ * apart, with executors spinning `--spin-us` after each command like [run] executor_spin_us. */
+#include "cli/cli.h"
+#include "engine/live.h"
+#include "util/clock.h"
+#include "util/stats.h"
+#include "venue/kalshi/order.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: pmarb bench-exec [--trades N] [--gap-us G] [--spin-us S] [--json]\n\n"
+    "Runs N sequential trades (default 300) of two legs through the live order path — risk gate,\n"
+    "dispatch, both executor threads with their journals (in a temporary directory), the parked\n"
+    "second leg and its hand-over — against venues that answer at once, G microseconds apart\n"
+    "(default 100000), executors spinning S microseconds after each command (default 2000; -1:\n"
+    "always). Prints p50/p99 of intent -> first order handed to the venue and of first answer\n"
+    "-> second order handed to the venue: pmarb's own share, without the network and libcurl.\n";
+
+typedef struct instant {
+    pm_exec_venue base;
+} instant;
+
+static int i_prepare(pm_exec_venue *v, pm_exec_order *o, pm_err *err) {
+    (void)v;
+    snprintf(o->client_id, sizeof o->client_id, "%s", o->id);
+    kalshi_order ko = {.ticker = o->market_id, .side = o->side, .outcome = o->outcome, .price = o->price, .count = o->qty,
+                       .tif = o->tif == PM_TIF_FOK ? KALSHI_TIF_FOK : KALSHI_TIF_IOC, .client_order_id = o->client_id};
+    int n = kalshi_order_body(&ko, o->body, sizeof o->body, err);
+    if (n < 0) return -1;
+    o->body_len = (size_t)n;
+    return 0;
+}
+
+/* Filled in full the moment it is handed over: that moment is the "wire". */
+static int i_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
+    (void)v;
+    (void)err;
+    memset(a, 0, sizeof *a);
+    a->call_ns = a->wire_ns = a->ack_ns = pm_mono_ns();
+    a->status = PM_EXEC_FILLED;
+    a->filled = a->delivered = o->qty;
+    pm_notional(o->price, o->qty, PM_ROUND_CEIL, &a->cash, NULL);
+    a->avg_price = o->price;
+    return 0;
+}
+
+static int i_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) { return i_send(v, o, a, err); }
+
+static int i_fills(pm_exec_venue *v, const pm_exec_order *o, const pm_exec_ack *a, pm_exec_fill *out, size_t cap,
+                   size_t *n, pm_err *err) {
+    (void)v, (void)o, (void)a, (void)out, (void)cap, (void)err;
+    *n = 0;
+    return 0;
+}
+
+static int i_cancel_all(pm_exec_venue *v, int *canceled, pm_err *err) {
+    (void)v, (void)err;
+    *canceled = 0;
+    return 0;
+}
+
+static int i_balance(pm_exec_venue *v, pm_usd_t *cash, pm_err *err) {
+    (void)v, (void)err;
+    *cash = 0;
+    return 0;
+}
+
+static int i_holdings(pm_exec_venue *v, pm_exec_holding *h, size_t n, pm_err *err) {
+    (void)v, (void)err;
+    for (size_t i = 0; i < n; i++) h[i].qty = 0;
+    return 0;
+}
+
+static void i_free(pm_exec_venue *v) { free(v); }
+
+static const pm_exec_ops instant_ops = {i_prepare, i_send, NULL, i_find, i_fills, i_cancel_all, i_balance, i_holdings, i_free};
+
+static const pm_book *no_book(void *ctx, pm_venue v, const char *id) {
+    (void)v, (void)id;
+    return ctx;
+}
+
+int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
+    (void)cli;
+    if (pm_cli_wants_help(argc, argv)) {
+        fputs(usage, stdout);
+        return PM_EXIT_OK;
+    }
+    long trades = 300, gap_us = 100000, spin_us = 2000;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        long *dst = !strcmp(argv[i], "--trades") ? &trades : !strcmp(argv[i], "--gap-us") ? &gap_us
+                    : !strcmp(argv[i], "--spin-us") ? &spin_us : NULL;
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if (dst && i + 1 < argc) {
+            char *end;
+            *dst = strtol(argv[++i], &end, 10);
+            if (*end || *dst < (dst == &spin_us ? -1 : dst == &trades ? 1 : 0) || *dst > 10000000)
+                return pm_cli_usage_error("bench-exec", "bad value for %s", argv[i - 1]);
+        } else return pm_cli_usage_error("bench-exec", "unknown argument '%s'", argv[i]);
+    }
+    if (trades > PM_HIST_SAMPLES) return pm_cli_usage_error("bench-exec", "--trades is at most %d", PM_HIST_SAMPLES);
+    static pm_config cfg;
+    pm_config_defaults(&cfg);
+    cfg.strategy.first_leg = PM_FIRST_KALSHI;
+    char dir[] = "/tmp/pmarb-bench-exec-XXXXXX";
+    if (!mkdtemp(dir)) return pm_cli_fail("cannot make a temporary directory");
+    pm_risk_limits lim = {.max_contracts_per_pair = INT64_MAX / 4, .max_contracts_per_venue = INT64_MAX / 4,
+                          .max_contracts_total = INT64_MAX / 4, .max_notional_per_pair = INT64_MAX / 4,
+                          .max_notional_per_venue = INT64_MAX / 4, .max_notional_total = INT64_MAX / 4,
+                          .max_open_orders = 100, .max_orders_per_second = 1000000, .daily_loss_limit = PM_SCALE,
+                          .max_one_legged = 1000000, .one_legged_window_ns = 1};
+    pm_risk *risk = pm_risk_new(&lim, 1);
+    pm_ledger *ledger = pm_ledger_new(16);
+    pm_live_metrics *m = malloc(sizeof *m);
+    pm_executor *x[PM_VENUE_COUNT] = {NULL, NULL};
+    pm_err err;
+    int rc = !risk || !ledger || !m ? pm_err_set(&err, "out of memory") : 0;
+    if (m) pm_live_metrics_init(m);
+    for (int v = 0; v < PM_VENUE_COUNT && !rc; v++) {
+        instant *iv = calloc(1, sizeof *iv);
+        char path[64];
+        snprintf(path, sizeof path, "%s/%s.journal", dir, pm_venue_name((pm_venue)v));
+        if (!iv) {
+            rc = pm_err_set(&err, "out of memory");
+            break;
+        }
+        iv->base = (pm_exec_venue){&instant_ops, (pm_venue)v};
+        pm_executor_config xc = {.venue = &iv->base, .journal_path = path, .metrics = m, .find_attempts = 1,
+                                 .find_backoff_ms = 1, .spin_ns = spin_us < 0 ? -1 : spin_us * 1000};
+        rc = pm_executor_start(&xc, &x[v], &err);
+    }
+    pm_book book;
+    pm_book_init(&book);
+    pm_live *live = NULL;
+    if (!rc) {
+        pm_executor_pair(x[0], x[1]);
+        for (int v = 0; v < PM_VENUE_COUNT; v++) pm_risk_set_cash(risk, (pm_venue)v, INT64_MAX / 4);
+        pm_live_config lc = {.cfg = &cfg, .metrics = m, .risk = risk, .ledger = ledger, .x = {x[0], x[1]},
+                             .books = {.ctx = &book, .book = no_book}};
+        if (!(live = pm_live_new(&lc))) rc = pm_err_set(&err, "out of memory");
+    }
+    pm_pair pair;
+    memset(&pair, 0, sizeof pair);
+    snprintf(pair.id, sizeof pair.id, "00000000-0000-7000-8000-000000000001");
+    pm_det_market k = {.venue = PM_VENUE_KALSHI, .yes = &book, .fee = pm_fee_none(PM_VENUE_KALSHI), .lot = PM_SCALE,
+                       .min_qty = PM_SCALE};
+    pm_det_market p = {.venue = PM_VENUE_POLYMARKET, .no = &book, .fee = pm_fee_none(PM_VENUE_POLYMARKET),
+                       .lot = PM_SCALE / 100, .min_qty = PM_SCALE};
+    pm_det_leg legs[2] = {{.m = &k, .outcome = PM_OUTCOME_YES, .book = &book, .id = "KXBENCH-A"},
+                          {.m = &p, .outcome = PM_OUTCOME_NO, .book = &book, .id = "KXBENCH-B"}};
+    pm_opportunity o;
+    memset(&o, 0, sizeof o);
+    o.dir = PM_DIR_KALSHI_YES;
+    o.qty = 10 * PM_SCALE;
+    o.leg[0] = (pm_opp_leg){.venue = PM_VENUE_KALSHI, .outcome = PM_OUTCOME_YES, .market_id = "KXBENCH-A",
+                            .limit_px = 400000, .qty = o.qty, .held = o.qty, .cost = 4000000};
+    o.leg[1] = (pm_opp_leg){.venue = PM_VENUE_POLYMARKET, .outcome = PM_OUTCOME_NO, .market_id = "KXBENCH-B",
+                            .limit_px = 550000, .qty = o.qty, .held = o.qty, .cost = 5500000};
+    for (long t = 0; t < trades && !rc; t++) {
+        int64_t now = pm_mono_ns();
+        o.detected_ns = now;
+        const char *why;
+        if (pm_live_admit(live, 0, &o, now) != PM_RISK_OK || pm_live_dispatch(live, &pair, 0, &o, legs, "", now, &why))
+            rc = pm_err_set(&err, "trade %ld was refused", t);
+        while (!rc && pm_live_in_flight(live)) { /* as the feed thread does: between waits, not spinning */
+            usleep(50);
+            pm_live_poll(live, pm_mono_ns());
+        }
+        if (gap_us) usleep((useconds_t)gap_us);
+    }
+    int n1 = 0, n2 = 0;
+    pm_latency first = {0}, second = {0};
+    if (!rc) {
+        first = pm_hist_summary(&m->decision_to_wire[PM_VENUE_KALSHI], &n1);
+        second = pm_hist_summary(&m->ack_to_second_wire, &n2);
+    }
+    pm_live_free(live);
+    for (int v = 0; v < PM_VENUE_COUNT; v++) pm_executor_stop(x[v]);
+    for (int v = 0; v < PM_VENUE_COUNT; v++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s/%s.journal", dir, pm_venue_name((pm_venue)v));
+        unlink(path);
+    }
+    rmdir(dir);
+    pm_ledger_free(ledger);
+    pm_risk_free(risk);
+    free(m);
+    if (rc) return pm_cli_fail("bench-exec: %s", err.msg);
+    if (json)
+        printf("{\"trades\":%ld,\"gap_us\":%ld,\"spin_us\":%ld,\"intent_to_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64
+               ",\"n\":%d},\"ack_to_second_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64 ",\"n\":%d}}\n",
+               trades, gap_us, spin_us, first.p50, first.p99, n1, second.p50, second.p99, n2);
+    else
+        printf("%ld trades, %ld us apart, executors spinning %ld us:\n"
+               "  intent -> first order handed over   p50 %.1f us  p99 %.1f us  (%d)\n"
+               "  first answer -> second handed over  p50 %.1f us  p99 %.1f us  (%d)\n",
+               trades, gap_us, spin_us, first.p50 / 1e3, first.p99 / 1e3, n1, second.p50 / 1e3, second.p99 / 1e3, n2);
+    return PM_EXIT_OK;
+}
