@@ -45,6 +45,7 @@ struct pm_engine {
     int fee_unknown_logged;    /* a fee update left a pair's fees unknown: said once */
     size_t next_slot;          /* risk slots handed out */
     pm_live *live;             /* live mode: trades go here instead of paper */
+    pm_det_market legs_k, legs_p; /* pm_engine_legs_of's markets: its legs point here */
     pm_risk *risk;
     pm_engine_stats st;
 };
@@ -217,6 +218,28 @@ void pm_engine_set_live(pm_engine *e, pm_live *live, pm_risk *risk) {
     e->live = live;
     e->risk = risk;
     pm_feeds_set_user_channels(e->feeds, live != NULL);
+}
+
+static void markets_of(pm_engine *e, const pm_pair *pair, const pair_state *s, pm_det_market *k, pm_det_market *p);
+
+int pm_engine_legs_of(void *ctx, const char *pair_id, pm_venue v, const char *market_id, pm_outcome o, const pm_pair **pair,
+                      size_t *slot, pm_det_leg legs[2]) {
+    pm_engine *e = ctx;
+    const pm_pair *pr = pm_pair_cache_by_id(e->slot.current, pair_id, strlen(pair_id));
+    if (!pr || pr->index >= e->nps) return -1;
+    const pair_state *s = &e->ps[pr->index];
+    if (s->kidx < 0 || s->pyidx < 0 || s->pnidx < 0) return -1;
+    markets_of(e, pr, s, &e->legs_k, &e->legs_p);
+    for (int d = PM_DIR_KALSHI_YES; d <= PM_DIR_KALSHI_NO; d++) {
+        pm_det_legs((pm_det_dir)d, &e->legs_k, &e->legs_p, pr->polarity, &legs[0], &legs[1]);
+        const pm_det_leg *x = &legs[v == PM_VENUE_KALSHI ? 0 : 1];
+        if (x->outcome == o && !strcmp(x->id, market_id)) {
+            *pair = pr;
+            *slot = s->risk_slot;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 const pm_book *pm_engine_book(void *ctx, pm_venue v, const char *market_id) {
@@ -396,6 +419,30 @@ static void commit(pm_engine *e, pair_state *s, const pm_opportunity *o) {
     }
 }
 
+/* The pair's two markets as the detector sees them, on the current books. */
+static void markets_of(pm_engine *e, const pm_pair *pair, const pair_state *s, pm_det_market *k, pm_det_market *p) {
+    const pm_config *cfg = e->cfg;
+    kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    *k = (pm_det_market){
+        .venue = PM_VENUE_KALSHI, .yes = kalshi_feed_book(kf, s->kidx), .no = NULL,
+        .id_yes = pair->kalshi.ticker, .id_no = pair->kalshi.ticker, .fee = s->kfee,
+        .tick = pair->kalshi.tick_size > 0 ? pair->kalshi.tick_size : 0, .lot = PM_SCALE,
+        .min_qty = pair->kalshi.min_order_size > 0 ? pair->kalshi.min_order_size : PM_SCALE,
+        .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_KALSHI]),
+        .close_ns = pair->kalshi.close_ns, .alive = kalshi_feed_ready(kf),
+    };
+    *p = (pm_det_market){
+        .venue = PM_VENUE_POLYMARKET, .yes = poly_feed_book(pf, s->pyidx), .no = poly_feed_book(pf, s->pnidx),
+        .id_yes = pair->polymarket.token_yes, .id_no = pair->polymarket.token_no, .fee = s->pfee,
+        .tick = pair->polymarket.tick_size > 0 ? pair->polymarket.tick_size : 0, .lot = PM_SCALE / 100,
+        .min_qty = pair->polymarket.min_order_size > 0 ? pair->polymarket.min_order_size : PM_SCALE / 100,
+        .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_POLYMARKET]),
+        .close_ns = pair->polymarket.close_ns,
+        .alive = poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pyidx)) && poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pnidx)),
+    };
+}
+
 /* Live: the risk gate, then the opportunity recorded (the orders name it), then the orders.
  * 1 when the orders went to the executors. */
 static int live_trade(pm_engine *e, const pm_pair *pair, const pair_state *s, const pm_opportunity *o,
@@ -423,25 +470,8 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
     pair_state *s = &e->ps[pair->index];
     if (!s->fees_ok || s->kidx < 0 || s->pyidx < 0 || s->pnidx < 0) return;
     const pm_config *cfg = e->cfg;
-    kalshi_feed *kf = pm_feeds_kalshi(e->feeds);
-    poly_feed *pf = pm_feeds_poly(e->feeds);
-    pm_det_market k = {
-        .venue = PM_VENUE_KALSHI, .yes = kalshi_feed_book(kf, s->kidx), .no = NULL,
-        .id_yes = pair->kalshi.ticker, .id_no = pair->kalshi.ticker, .fee = s->kfee,
-        .tick = pair->kalshi.tick_size > 0 ? pair->kalshi.tick_size : 0, .lot = PM_SCALE,
-        .min_qty = pair->kalshi.min_order_size > 0 ? pair->kalshi.min_order_size : PM_SCALE,
-        .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_KALSHI]),
-        .close_ns = pair->kalshi.close_ns, .alive = kalshi_feed_ready(kf),
-    };
-    pm_det_market p = {
-        .venue = PM_VENUE_POLYMARKET, .yes = poly_feed_book(pf, s->pyidx), .no = poly_feed_book(pf, s->pnidx),
-        .id_yes = pair->polymarket.token_yes, .id_no = pair->polymarket.token_no, .fee = s->pfee,
-        .tick = pair->polymarket.tick_size > 0 ? pair->polymarket.tick_size : 0, .lot = PM_SCALE / 100,
-        .min_qty = pair->polymarket.min_order_size > 0 ? pair->polymarket.min_order_size : PM_SCALE / 100,
-        .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_POLYMARKET]),
-        .close_ns = pair->polymarket.close_ns,
-        .alive = poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pyidx)) && poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pnidx)),
-    };
+    pm_det_market k, p;
+    markets_of(e, pair, s, &k, &p);
     pm_qty_t room = cfg->risk.max_contracts_per_pair - s->qty;
     room = min_qty(room, cfg->risk.max_contracts_total - e->total_qty);
     room = min_qty(room, cfg->risk.max_contracts_per_venue - e->venue_qty[PM_VENUE_KALSHI]);

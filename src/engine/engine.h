@@ -64,6 +64,13 @@ int pm_engine_risk_slot(const pm_engine *e, const char *pair_id);
  * the engine (a pm_live_books callback). */
 const pm_book *pm_engine_book(void *ctx, pm_venue v, const char *market_id);
 
+/* The two legs (Kalshi first) of the trade on pair pair_id one of whose legs buys outcome o of
+ * market_id on venue v, on the current books; *pair and *slot (its risk slot) set. The legs
+ * point into the engine, valid until the next message. 0, or -1 when no loaded pair has such
+ * a leg. ctx is the engine (a pm_live_books callback). */
+int pm_engine_legs_of(void *ctx, const char *pair_id, pm_venue v, const char *market_id, pm_outcome o, const pm_pair **pair,
+                      size_t *slot, pm_det_leg legs[2]);
+
 /* Unix time = monotonic time + offset (close times and annualized returns use it). */
 void pm_engine_set_clock_offset(pm_engine *e, int64_t unix_minus_mono_ns);
 

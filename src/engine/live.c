@@ -95,11 +95,11 @@ static void audit(pm_live *l, const char *level, const char *kind, const trade *
 
 /* ---------- building orders ---------- */
 
-static void side_from_leg(side *s, const pm_pair *p, const pm_opp_leg *ol, const pm_det_leg *dl) {
+static void side_from_leg(side *s, const pm_pair *p, const pm_det_leg *dl) {
     memset(s, 0, sizeof *s);
-    s->venue = ol->venue;
-    s->outcome = ol->outcome;
-    snprintf(s->market_id, sizeof s->market_id, "%s", ol->market_id);
+    s->venue = dl->m->venue;
+    s->outcome = dl->outcome;
+    snprintf(s->market_id, sizeof s->market_id, "%s", dl->id);
     s->mirrored = dl->mirrored;
     s->fee = dl->m->fee;
     s->tick = dl->m->tick;
@@ -247,7 +247,7 @@ int pm_live_dispatch(pm_live *l, const pm_pair *pair, size_t slot, const pm_oppo
         t->pair = (int)slot;
         snprintf(t->pair_id, sizeof t->pair_id, "%s", pair->id);
         snprintf(t->opp_id, sizeof t->opp_id, "%s", opp_id);
-        for (int i = 0; i < 2; i++) side_from_leg(&t->s[i], pair, &o->leg[i], &legs[i]);
+        for (int i = 0; i < 2; i++) side_from_leg(&t->s[i], pair, &legs[i]);
         a = add_order(t, first, PM_SIDE_BUY, o->leg[first].limit_px, o->leg[first].qty, seq ? PM_TIF_FOK : PM_TIF_FAK,
                       seq ? "first" : "simultaneous");
         b = add_order(t, second, PM_SIDE_BUY, o->leg[second].limit_px, o->leg[second].qty, PM_TIF_FAK,
@@ -664,6 +664,12 @@ int pm_live_holds(const pm_live *l, pm_venue v, const char *market_id) {
     return 0;
 }
 
+int pm_live_recovering(const pm_live *l) {
+    int n = 0;
+    for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) n += l->t[i].used && l->t[i].recovery;
+    return n;
+}
+
 int pm_live_in_flight(const pm_live *l) {
     int n = 0;
     for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) n += l->t[i].used;
@@ -774,34 +780,53 @@ static int recover_one(void *arg, const pm_rec_order *o) {
 }
 
 /* A recovered trade whose legs hold different quantities: an earlier run stopped between
- * them. Said loudly and counted; resolving it is left to a person (this run does not know the
- * pair's books and fees for it yet). */
+ * them. When the pair is loaded, the trade becomes an ordinary one — both sides as the pair
+ * trades them now — and its residual is resolved like any other (hedged or unwound once the
+ * books are live); otherwise it is said loudly, counted, and left to a person. */
 static void recovered_done(pm_live *l, trade *t) {
-    /* a first leg alone: its second never reached the database, so it never went out */
-    if (t->nsides == 1 && !strcmp(t->o[0].role, "first") && t->s[0].held > 0) {
-        t->nsides = 2;
-        t->s[1].venue = (pm_venue)(1 - t->s[0].venue);
-        snprintf(t->s[1].market_id, sizeof t->s[1].market_id, "(never recorded)");
+    int lone = t->nsides == 1 && !strcmp(t->o[0].role, "first") && t->s[0].held > 0; /* its second never got recorded */
+    if (!lone && !(t->nsides == 2 && t->s[0].held != t->s[1].held)) {
+        finish(l, t, "recovered");
+        return;
     }
-    if (t->nsides == 2 && t->s[0].held != t->s[1].held) {
-        int lo = t->s[0].held > t->s[1].held ? 0 : 1;
-        pm_qty_t residual = t->s[lo].held - t->s[1 - lo].held;
-        l->st.one_legged++;
-        l->st.unresolved++;
-        if (l->c.metrics) {
-            atomic_fetch_add(&l->c.metrics->one_legged, 1);
-            atomic_fetch_add(&l->c.metrics->unresolved, 1);
+    const pm_pair *pair;
+    size_t slot;
+    pm_det_leg legs[2];
+    side *s0 = &t->s[0];
+    if (l->c.books.legs_of &&
+        !l->c.books.legs_of(l->c.books.ctx, t->pair_id, s0->venue, s0->market_id, s0->outcome, &pair, &slot, legs)) {
+        int k = s0->venue == PM_VENUE_KALSHI ? 0 : 1;
+        side was[2] = {t->s[0], t->s[1]};
+        side_from_leg(&t->s[0], pair, &legs[k]);
+        side_from_leg(&t->s[1], pair, &legs[1 - k]);
+        for (int i = 0; i < 2; i++) {
+            t->s[i].held = i < t->nsides ? was[i].held : 0;
+            t->s[i].cash = i < t->nsides ? was[i].cash : 0;
         }
-        audit(l, "warn", "leg_mismatch", t, NULL, "{\"opportunity\":\"%s\",\"recovered\":true,\"held\":{\"%s\":%" PRId64
-              ",\"%s\":%" PRId64 "}}", t->opp_id, pm_venue_name(t->s[0].venue), t->s[0].held, pm_venue_name(t->s[1].venue),
-              t->s[1].held);
-        audit(l, "error", "residual_unresolved", t, NULL,
-              "{\"residual\":%" PRId64 ",\"venue\":\"%s\",\"market\":\"%s\",\"why\":\"an earlier run stopped between the legs\"}",
-              residual, pm_venue_name(t->s[lo].venue), t->s[lo].market_id);
-        pm_warn("live", "one-legged position left by an earlier run that stopped between its legs: trade it by hand",
-                PM_KV_S("pair", t->pair_id), PM_KV_S("venue", pm_venue_name(t->s[lo].venue)),
-                PM_KV_S("market", t->s[lo].market_id), PM_KV_FX("contracts", residual, 2));
+        t->recovery = 0;
+        t->nsides = 2;
+        t->pair = (int)slot;
+        pm_warn("live", "an earlier run stopped between the legs of a trade: resolving its residual", PM_KV_S("pair", t->pair_id),
+                PM_KV_S("opportunity", t->opp_id));
+        return; /* pm_live_poll resolves it from now on */
     }
+    int lo = t->s[0].held >= t->s[1].held ? 0 : 1;
+    pm_qty_t residual = t->s[lo].held - (lone ? 0 : t->s[1 - lo].held);
+    l->st.one_legged++;
+    l->st.unresolved++;
+    if (l->c.metrics) {
+        atomic_fetch_add(&l->c.metrics->one_legged, 1);
+        atomic_fetch_add(&l->c.metrics->unresolved, 1);
+    }
+    audit(l, "warn", "leg_mismatch", t, NULL, "{\"opportunity\":\"%s\",\"recovered\":true,\"held\":%" PRId64 "}", t->opp_id,
+          residual);
+    audit(l, "error", "residual_unresolved", t, NULL,
+          "{\"residual\":%" PRId64 ",\"venue\":\"%s\",\"market\":\"%s\",\"why\":\"an earlier run stopped between the legs and "
+          "the pair is not loaded\"}",
+          residual, pm_venue_name(t->s[lo].venue), t->s[lo].market_id);
+    pm_warn("live", "one-legged position left by an earlier run that stopped between its legs: trade it by hand",
+            PM_KV_S("pair", t->pair_id), PM_KV_S("venue", pm_venue_name(t->s[lo].venue)), PM_KV_S("market", t->s[lo].market_id),
+            PM_KV_FX("contracts", residual, 2));
     finish(l, t, "recovered");
 }
 

@@ -43,6 +43,10 @@ typedef struct pm_live_books {
     void *ctx;
     /* The book of a Kalshi ticker or a Polymarket token id, NULL when the feed has none. */
     const pm_book *(*book)(void *ctx, pm_venue v, const char *market_id);
+    /* The legs of the trade on pair_id that includes (v, market_id, o): see pm_engine_legs_of.
+     * May be NULL (a trade an earlier run left one-legged is then only reported). */
+    int (*legs_of)(void *ctx, const char *pair_id, pm_venue v, const char *market_id, pm_outcome o, const pm_pair **pair,
+                   size_t *slot, pm_det_leg legs[2]);
 } pm_live_books;
 
 typedef struct pm_live_config {
@@ -85,6 +89,9 @@ void pm_live_user_fill(pm_live *l, const pm_event *ev);
 
 /* 1 when the ledger holds any of this market (a feed must keep its book: it marks the position). */
 int pm_live_holds(const pm_live *l, pm_venue v, const char *market_id);
+
+/* Orders of earlier runs still being looked up. */
+int pm_live_recovering(const pm_live *l);
 
 /* Trades not finished. */
 int pm_live_in_flight(const pm_live *l);

@@ -137,10 +137,11 @@ static void hold_positions(pm_trading *t) {
     }
 }
 
-/* Takes in results until nothing is in flight or the deadline passes. */
-static void drain(pm_trading *t, int64_t for_ns) {
+/* Takes in results until nothing is in flight (recovering: until no earlier run's order is
+ * still looked up) or the deadline passes. */
+static void drain(pm_trading *t, int64_t for_ns, int recovering) {
     int64_t end = pm_mono_ns() + for_ns;
-    while (pm_live_in_flight(t->live) && pm_mono_ns() < end) {
+    while ((recovering ? pm_live_recovering(t->live) : pm_live_in_flight(t->live)) && pm_mono_ns() < end) {
         pm_live_poll(t->live, pm_mono_ns());
         usleep(2000);
     }
@@ -223,7 +224,8 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
     if (!rc) {
         pm_executor_pair(t->x[0], t->x[1]);
         pm_live_config lc = {.cfg = cfg, .writer = o->writer, .metrics = o->metrics, .risk = t->risk, .ledger = t->ledger,
-                             .x = {t->x[0], t->x[1]}, .books = {.ctx = o->engine, .book = pm_engine_book}};
+                             .x = {t->x[0], t->x[1]},
+                             .books = {.ctx = o->engine, .book = pm_engine_book, .legs_of = pm_engine_legs_of}};
         if (!(t->live = pm_live_new(&lc))) rc = pm_err_set(err, "out of memory");
     }
     if (!rc) {
@@ -232,7 +234,7 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
         if (n < 0) rc = -1;
         else if (n) {
             pm_info("trading", "looking up orders an earlier run left open", PM_KV_I("orders", n));
-            drain(t, RECOVER_FOR_NS);
+            drain(t, RECOVER_FOR_NS, 1);
         }
     }
     pm_db_close(db);
@@ -375,7 +377,7 @@ int pm_trading_stop(pm_trading *t, pm_trading_report *report, pm_err *err) {
     int rc = 0;
     pm_trading_quiesce(t);
     if (t->thread_started) pthread_join(t->thread, NULL);
-    drain(t, CANCEL_FOR_NS);
+    drain(t, CANCEL_FOR_NS, 0);
     pm_live_cancel_all(t->live);
     int64_t end = pm_mono_ns() + CANCEL_FOR_NS;
     while ((pm_executor_busy(t->x[0]) || pm_executor_busy(t->x[1])) && pm_mono_ns() < end) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/metrics.h"
+#include "testutil.h"
 #include "engine/metrics_http.h"
 #include "net/http.h"
 
@@ -136,6 +137,53 @@ static void test_render_live(void **state) {
     assert_null(strstr(buf + (strstr(buf, "# TYPE pmarb_venue_rtt_seconds") - buf) + 1, "# TYPE pmarb_venue_rtt_seconds"));
 }
 
+/* `pmarb status` against a live snapshot served by a real endpoint: the live lines, exactly. */
+static void test_status_live(void **state) {
+    (void)state;
+    static pm_metrics_pub pub;
+    static pm_live_metrics m;
+    pm_metrics_snap s = sample();
+    s.live = 1;
+    s.risk_refused[PM_RISK_OK] = 7;
+    s.risk_refused[PM_RISK_ORDER_RATE] = 2;
+    s.open_orders = 1;
+    s.live_pnl_realized = 2500000;
+    s.live_pnl_marked = -10000;
+    pm_live_metrics_init(&m);
+    atomic_store(&m.orders[PM_VENUE_KALSHI], 9);
+    atomic_store(&m.orders[PM_VENUE_POLYMARKET], 8);
+    atomic_store(&m.fills[PM_VENUE_KALSHI], 9);
+    atomic_store(&m.one_legged, 3);
+    atomic_store(&m.hedged, 2);
+    atomic_store(&m.unwound, 1);
+    for (int i = 0; i < 99; i++) pm_hist_record(&m.ack_to_second_wire, 18000);
+    pm_hist_record(&m.ack_to_second_wire, 700000);
+    pm_metrics_publish(&pub, &s);
+    pm_metrics_http *srv;
+    pm_err err;
+    assert_int_equal(pm_metrics_http_start("127.0.0.1:0", &pub, &m, &srv, &err), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", pm_metrics_http_port(srv));
+    pm_test_run_result r = pm_test_run(NULL, NULL, (const char *const[]){"status", "--url", url, NULL});
+    pm_metrics_http_stop(srv);
+    assert_int_equal(r.status, 0);
+    const char *want =
+        "live: orders kalshi 9, polymarket 8; fills kalshi 9, polymarket 0; open orders 1\n"
+        "one-legged 3: hedged 2, unwound 1, unresolved 0; PnL realized 2.500000, open positions marked -0.010000\n"
+        "risk refusals: order_rate 2\n"
+        "latency (bucket bounds):\n"
+        "  feed to decision               p50 -, p99 -\n"
+        "  decision to wire, kalshi       p50 -, p99 -\n"
+        "  decision to wire, polymarket   p50 -, p99 -\n"
+        "  first ack to second wire       p50 <= 20 us, p99 <= 20 us\n"
+        "  venue round trip, kalshi       p50 -, p99 -\n"
+        "  venue round trip, polymarket   p50 -, p99 -\n";
+    const char *live = strstr(r.out, "live: ");
+    assert_non_null(live);
+    assert_string_equal(live, want);
+    pm_test_run_free(&r);
+}
+
 static void test_health(void **state) {
     (void)state;
     pm_metrics_snap s = sample();
@@ -231,6 +279,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render),
         cmocka_unit_test(test_render_live),
+        cmocka_unit_test(test_status_live),
         cmocka_unit_test(test_health),
         cmocka_unit_test(test_publish_read),
         cmocka_unit_test(test_server),
