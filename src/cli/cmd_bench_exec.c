@@ -113,8 +113,10 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     static pm_config cfg;
     pm_config_defaults(&cfg);
     cfg.strategy.first_leg = PM_FIRST_KALSHI;
-    char dir[] = "/tmp/pmarb-bench-exec-XXXXXX";
-    if (!mkdtemp(dir)) return pm_cli_fail("cannot make a temporary directory");
+    char dir[512];
+    const char *base = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/pmarb-bench-exec-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(dir)) return pm_cli_fail("cannot make a temporary directory in %s", base && *base ? base : "/tmp");
     pm_risk_limits lim = {.max_contracts_per_pair = INT64_MAX / 4, .max_contracts_per_venue = INT64_MAX / 4,
                           .max_contracts_total = INT64_MAX / 4, .max_notional_per_pair = INT64_MAX / 4,
                           .max_notional_per_venue = INT64_MAX / 4, .max_notional_total = INT64_MAX / 4,
@@ -129,7 +131,7 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     if (m) pm_live_metrics_init(m);
     for (int v = 0; v < PM_VENUE_COUNT && !rc; v++) {
         instant *iv = calloc(1, sizeof *iv);
-        char path[64];
+        char path[600];
         snprintf(path, sizeof path, "%s/%s.journal", dir, pm_venue_name((pm_venue)v));
         if (!iv) {
             rc = pm_err_set(&err, "out of memory");
@@ -188,7 +190,7 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     pm_live_free(live);
     for (int v = 0; v < PM_VENUE_COUNT; v++) pm_executor_stop(x[v]);
     for (int v = 0; v < PM_VENUE_COUNT; v++) {
-        char path[64];
+        char path[600];
         snprintf(path, sizeof path, "%s/%s.journal", dir, pm_venue_name((pm_venue)v));
         unlink(path);
     }

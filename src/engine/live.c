@@ -93,6 +93,18 @@ static void audit(pm_live *l, const char *level, const char *kind, const trade *
     submit(l, &r);
 }
 
+/* text as the inside of a JSON string (quotes, backslashes and control characters escaped). */
+static const char *json_inner(const char *text, char *buf, size_t cap) {
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p && n + 7 < cap; p++) {
+        if (*p == '"' || *p == '\\') buf[n++] = '\\', buf[n++] = (char)*p;
+        else if (*p < 0x20) n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", *p);
+        else buf[n++] = (char)*p;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 /* ---------- building orders ---------- */
 
 static void side_from_leg(side *s, const pm_pair *p, const pm_det_leg *dl) {
@@ -322,6 +334,11 @@ static void store_positions(pm_live *l, const pm_ledger_pos *const changed[2], i
 /* What an ack adds to what the order already accounted for goes to the ledger and the trade. */
 static void account(pm_live *l, trade *t, lorder *o, const pm_exec_ack *a) {
     if (a->filled <= o->filled && a->delivered <= o->delivered && a->cash == o->cash) return;
+    if (a->filled < o->filled || a->delivered < o->delivered) { /* a report older than what is known: kept as is */
+        pm_warn("live", "a report shows less filled than already known: ignored", PM_KV_S("order", o->order.id),
+                PM_KV_FX("known", o->filled, 2), PM_KV_FX("reported", a->filled, 2));
+        return;
+    }
     pm_qty_t dq = a->delivered - o->delivered;
     pm_usd_t dc = a->cash - o->cash;
     side *s = &t->s[o->side];
@@ -386,10 +403,14 @@ static void on_order(pm_live *l, trade *t, lorder *o, const pm_xres *r, int64_t 
     }
     o->final = 1;
     o->retry_at = 0;
-    if (r->ack.status == PM_EXEC_REJECTED)
-        audit(l, "warn", "order_rejected", t, o->order.id, "{\"venue\":\"%s\",\"role\":\"%s\",\"error\":\"%.200s\"}",
-              pm_venue_name(t->s[o->side].venue), o->role, r->error[0] ? r->error : r->ack.error);
-    if (!t->recovery) pm_risk_order_done(l->c.risk, (size_t)t->pair, &o->reserved, o->order.side == PM_SIDE_BUY ? o->delivered : -o->delivered, o->cash);
+    if (r->ack.status == PM_EXEC_REJECTED) {
+        char text[2 * PM_EXEC_ERROR_MAX];
+        audit(l, "warn", "order_rejected", t, o->order.id, "{\"venue\":\"%s\",\"role\":\"%s\",\"error\":\"%s\"}",
+              pm_venue_name(t->s[o->side].venue), o->role, json_inner(r->error[0] ? r->error : r->ack.error, text, sizeof text));
+    }
+    if (!t->recovery)
+        pm_risk_order_done(l->c.risk, (size_t)t->pair, &o->reserved, o->order.side == PM_SIDE_BUY ? o->delivered : -o->delivered,
+                           o->cash);
 }
 
 static void on_fills(pm_live *l, const trade *t, const lorder *o, const pm_xres *r) {
@@ -431,7 +452,8 @@ void pm_live_user_fill(pm_live *l, const pm_event *ev) {
         if (!t->used) continue;
         for (int k = 0; k < t->norders; k++) {
             const lorder *o = &t->o[k];
-            if (t->s[o->side].venue != ev->venue || !(str_is(ev->client_order_id, o->order.client_id) || str_is(ev->order_id, o->order.client_id)))
+            if (t->s[o->side].venue != ev->venue ||
+                !(str_is(ev->client_order_id, o->order.client_id) || str_is(ev->order_id, o->order.client_id)))
                 continue;
             pm_record rec;
             memset(&rec, 0, sizeof rec);
@@ -467,8 +489,9 @@ static void handle(pm_live *l, const pm_xres *r, int64_t now) {
             pm_warn("live", "cancel of all open orders failed", PM_KV_S("venue", pm_venue_name(r->venue)), PM_KV_S("reason", r->error));
         else
             pm_info("live", "open orders cancelled", PM_KV_S("venue", pm_venue_name(r->venue)), PM_KV_I("canceled", r->canceled));
-        audit(l, r->error[0] ? "error" : "info", "cancel_all", NULL, NULL, "{\"venue\":\"%s\",\"canceled\":%d,\"error\":\"%.200s\"}",
-              pm_venue_name(r->venue), r->canceled, r->error);
+        char text[2 * PM_EXEC_ERROR_MAX];
+        audit(l, r->error[0] ? "error" : "info", "cancel_all", NULL, NULL, "{\"venue\":\"%s\",\"canceled\":%d,\"error\":\"%s\"}",
+              pm_venue_name(r->venue), r->canceled, json_inner(r->error, text, sizeof text));
         return;
     }
     if (r->trade < 0 || r->trade >= PM_LIVE_TRADES_MAX) return;
