@@ -380,8 +380,19 @@ static void orderbook(const sim_kmarket *m, sim_response *res) {
 
 static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *res);
 
+static void handle(sim_kalshi *k, const sim_request *req, sim_response *res);
+
 void sim_kalshi_handle(void *user, const sim_request *req, sim_response *res) {
     sim_kalshi *k = user;
+    int order_post = !strcmp(req->method, "POST") && !strcmp(req->path, PREFIX "/portfolio/events/orders");
+    handle(k, req, res);
+    if (order_post && k->faults.lose_answers > 0 && res->status >= 200 && res->status < 300) {
+        k->faults.lose_answers--;
+        sim_respond_error(res, 500, "internal_error", "the order was taken; its answer was lost (injected by the simulator)");
+    }
+}
+
+static void handle(sim_kalshi *k, const sim_request *req, sim_response *res) {
     if (!strcmp(req->path, "/admin/faults") && !strcmp(req->method, "POST")) return admin_faults(k, req, res);
     if (!strcmp(req->path, "/admin/stats") && !strcmp(req->method, "GET"))
         return sim_respondf(res, 200, "{\"rest_requests\":%llu,\"order_posts\":%llu,\"auth_failures\":%llu,\"orders\":%d}",
@@ -796,7 +807,8 @@ void sim_kalshi_follow(sim_kalshi *k, int m, pm_px_t fair) {
  * optional): "drop_connections", "skip_seq", "malformed" (WebSocket), "http_status" (429 or 5xx
  * for the next "count" requests), "delay_ms" (for the next "count" responses), "reject_orders"
  * (the next "count" orders), "partial_fill" (the next "count" orders match at most half their
- * count, in whole contracts: a fill-or-kill one is killed), "determine_market" (a ticker: it stops trading and a lifecycle event
+ * count, in whole contracts: a fill-or-kill one is killed), "lose_answers" (the next "count"
+ * orders the venue takes are answered 500, as if the answer were lost), "determine_market" (a ticker: it stops trading and a lifecycle event
  * goes out), "orders_only" (true: http_status and delay_ms count and hit order posts only; false
  * lifts it). GET /admin/stats counts what reached the venue; GET /admin/orders lists every order
  * post the venue looked at. */
@@ -818,6 +830,7 @@ static void admin_faults(sim_kalshi *k, const sim_request *req, sim_response *re
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) k->faults.reject_orders = count;
     if (json_is_true(json_object_get(doc, "partial_fill"))) k->faults.partial_orders = count;
+    if (json_is_true(json_object_get(doc, "lose_answers"))) k->faults.lose_answers = count;
     if (json_is_boolean(json_object_get(doc, "orders_only"))) k->faults.orders_only = json_is_true(json_object_get(doc, "orders_only"));
     const char *determine = json_string_value(json_object_get(doc, "determine_market"));
     if (determine) {

@@ -70,6 +70,7 @@ typedef struct sim_kalshi {
         int reject_orders;             /* the next orders are refused */
         int orders_only;               /* http_status and delay_ms apply to order posts only */
         int partial_orders;            /* the next orders match at most half their count */
+        int lose_answers;              /* the next orders taken are answered 500 (the answer lost) */
     } faults;
     sim_kseen *seen;        /* every order post that reached the venue, in order */
     int nseen, capseen;

@@ -570,7 +570,8 @@ static int clob_public(sim_poly *p, const sim_request *req, sim_response *res) {
  * "0.001"}), "bad_best" (the next price_change carries a wrong best_bid), "close_market" (a
  * condition id), "overshoot" ({"market": condition id, "cents": signed whole cents, "ticks": price
  * steps, default 150}: Polymarket's quote of the market's question moves off the fair value
- * now, a dislocation on demand), "orders_only" (true: http_status and delay_ms count and hit order posts only;
+ * now, a dislocation on demand), "lose_answers" (the next "count" orders taken on POST /order
+ * are answered 500, as if the answer were lost), "orders_only" (true: http_status and delay_ms count and hit order posts only;
  * false lifts it). GET /admin/orders lists every order post the venue looked at. */
 static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
@@ -617,6 +618,7 @@ static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res)
         p->faults.delay_count = count;
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) p->faults.reject_orders = count;
+    if (json_is_true(json_object_get(doc, "lose_answers"))) p->faults.lose_answers = count;
     if (json_is_boolean(json_object_get(doc, "orders_only"))) p->faults.orders_only = json_is_true(json_object_get(doc, "orders_only"));
     if (json_is_true(json_object_get(doc, "bad_best"))) p->bad_best_next = 1;
     json_t *freeze = json_object_get(doc, "freeze");
@@ -641,8 +643,19 @@ static void admin_stats(const sim_poly *p, sim_response *res) {
                  (unsigned long long)(pr ? pr->lags : 0));
 }
 
+static void handle(sim_poly *p, const sim_request *req, sim_response *res);
+
 void sim_poly_handle(void *user, const sim_request *req, sim_response *res) {
     sim_poly *p = user;
+    int order_post = !strcmp(req->method, "POST") && !strcmp(req->path, "/order");
+    handle(p, req, res);
+    if (order_post && p->faults.lose_answers > 0 && res->status == 200) {
+        p->faults.lose_answers--;
+        respond_error(res, 500, "the order was taken; its answer was lost (injected by the simulator)");
+    }
+}
+
+static void handle(sim_poly *p, const sim_request *req, sim_response *res) {
     if (!strcmp(req->path, "/admin/faults") && !strcmp(req->method, "POST")) return admin_faults(p, req, res);
     if (!strcmp(req->path, "/admin/stats") && !strcmp(req->method, "GET")) return admin_stats(p, res);
     if (!strcmp(req->path, "/admin/orders") && !strcmp(req->method, "GET")) return sim_poly_admin_orders(p, res);

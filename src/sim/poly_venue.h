@@ -68,6 +68,7 @@ typedef struct sim_poly {
         int delay_ms, delay_count;     /* the next delay_count responses leave delay_ms late */
         int reject_orders;             /* the next orders are refused */
         int orders_only;               /* http_status and delay_ms apply to order posts only */
+        int lose_answers;              /* the next orders taken are answered 500 (the answer lost) */
     } faults;
     uint64_t rest_requests, order_posts, ws_frames_sent; /* counted by sim_poly_handle (POST /order, /orders) and poly_ws.c */
     uint64_t rng;

@@ -90,6 +90,7 @@ static void crash_and_restart(pm_test_live *f, crashed *c) {
         pm_test_nap_ms(30);
     assert_int_equal(seen_count(f, "kalshi"), 1);
     assert_true(file_size(journal) > 0);
+    assert_int_equal(pm_test_query_int(f->db_path, stored), 2);
     assert_int_equal(pm_test_live_wait(f, SIGKILL), 128 + SIGKILL);
     assert_int_equal(seen_count(f, "polymarket"), 0); /* the second leg was still parked */
     json_t *doc = pm_test_live_admin(f, "kalshi", "GET", "orders", NULL), *first = json_array_get(json_object_get(doc, "orders"), 0);

@@ -323,6 +323,15 @@ static void test_faults(void **state) {
     take.count = PM_SCALE;
     assert_int_equal(kalshi_create_order(&f->rest, &take, &r, &err), 0); /* spent: whole again */
     assert_int_equal(r.filled, PM_SCALE);
+
+    /* lose_answers: the venue takes the order and answers 500; a look-up finds it executed */
+    json_decref(admin(f, "POST", "faults", "{\"lose_answers\":true,\"count\":1}"));
+    pm_uuid_v7(cid);
+    assert_int_equal(kalshi_create_order(&f->rest, &take, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "HTTP 500"));
+    assert_int_equal(kalshi_find_order(&f->rest, TICKER, cid, &found, &err), 1);
+    assert_string_equal(found.status, "executed");
+    assert_int_equal(found.filled, PM_SCALE);
 }
 
 int main(void) {

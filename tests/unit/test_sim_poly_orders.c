@@ -749,6 +749,18 @@ static void test_admin_orders(void **state) {
     assert_string_equal(json_string_value(json_object_get(e, "size_matched")), "0");
     assert_string_not_equal(stopped, refused);
     json_decref(doc);
+    /* lose_answers: the venue takes the order and answers 500 */
+    char lost[67];
+    assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"lose_answers\":true,\"count\":1}", NULL, 0, &doc), 200);
+    json_decref(doc);
+    assert_int_equal(post(f, &plain, lost, &doc), 500);
+    json_decref(doc);
+    assert_int_equal(call(f, "GET", "/admin/orders", NULL, NULL, NULL, 0, &doc), 200);
+    e = json_array_get(json_object_get(doc, "orders"), 2);
+    assert_string_equal(json_string_value(json_object_get(e, "id")), lost);
+    assert_true(json_is_true(json_object_get(e, "accepted")));
+    assert_string_equal(json_string_value(json_object_get(e, "status")), "LIVE");
+    json_decref(doc);
 }
 
 static void test_1271_and_batch(void **state) {
