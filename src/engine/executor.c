@@ -132,7 +132,10 @@ static void send_prepared(pm_executor *x, pm_xcmd *c, int64_t since_ns, pm_hist 
         pm_xcmd h;
         memset(&h, 0, sizeof h);
         h.trade = c->trade;
-        h.kind = r.ack.status == PM_EXEC_FILLED ? PM_XCMD_GO : PM_XCMD_DROP;
+        /* a first leg found filled only by a look-up answered late: the parked leg was priced on
+         * books that may be old by now, so it is dropped and the feed thread resolves the
+         * residual on the books as they are */
+        h.kind = answered && r.ack.status == PM_EXEC_FILLED ? PM_XCMD_GO : PM_XCMD_DROP;
         h.intent_ns = r.ack.ack_ns;
         peer_push(x, &h);
     }

@@ -8,7 +8,9 @@
  * executor (built and signed) while the first leg is in flight; the first leg's executor, as
  * soon as the venue answers, tells the other one GO (the first leg filled in full) or DROP.
  * A parked leg thus costs only the send when its GO arrives; the receiving executor spins a
- * moment before sleeping so the GO is picked up in microseconds.
+ * moment before sleeping so the GO is picked up in microseconds. A first leg whose answer was
+ * lost and that a look-up later finds filled gets DROP: its parked leg was priced on books that
+ * may be old by then, and the one-legged residual is resolved on the current books instead.
  *
  * Every order is journalled before it is sent (journal.h) and sent once. When the answer is
  * unknown (timeout, connection lost, 5xx) the executor asks the venue what became of it

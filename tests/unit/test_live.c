@@ -3,7 +3,8 @@
  * the second parked and sent only once the first filled in full), a first leg that does not
  * fill (the second is dropped, nothing else sent), a second leg that fills partly (one-legged:
  * completed on the short side from the current book, to equal holdings), a first leg whose
- * answer is lost (looked up, never resent, then the second goes), simultaneous legs, and the
+ * answer is lost (looked up, never resent; found filled late, its parked leg is dropped and the
+ * residual completed on the current book), simultaneous legs, and the
  * risk gate released after every trade. Ledger and PnL figures exact. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -295,6 +296,8 @@ static void test_lost_answer_looked_up(void **state) {
     (void)state;
     rig r;
     rig_start(&r, PM_EXEC_SEQUENTIAL);
+    pm_level ka[] = {{C(40), Q(50)}}, kb[] = {{C(30), Q(50)}}; /* selling the YES back would lose */
+    assert_int_equal(pm_book_snapshot(&r.kbook, kb, 1, ka, 1, 2), 0);
     r.venue[0].script[0] = ack(PM_EXEC_UNKNOWN, 0, 0);
     r.venue[0].found = ack(PM_EXEC_FILLED, Q(10), 4100000);
     r.venue[1].script[0] = ack(PM_EXEC_FILLED, Q(10), 5500000);
@@ -302,11 +305,15 @@ static void test_lost_answer_looked_up(void **state) {
     trade(&r);
     assert_int_equal(r.venue[0].sends, 1); /* never resent */
     assert_int_equal(r.venue[0].finds, 1);
+    /* found filled only late: the parked leg is dropped, the residual completed on the book now */
     assert_int_equal(r.venue[1].sends, 1);
+    assert_int_equal(r.venue[1].sent[0].price, C(56));
     assert_int_equal(held(&r, PM_VENUE_KALSHI, "KX-A", PM_OUTCOME_YES), Q(10));
+    assert_int_equal(held(&r, PM_VENUE_POLYMARKET, "222", PM_OUTCOME_NO), Q(10));
     pm_live_stats st;
     pm_live_get_stats(r.live, &st);
-    assert_int_equal(st.one_legged, 0);
+    assert_int_equal(st.one_legged, 1);
+    assert_int_equal(st.hedged, 1);
     assert_int_equal(st.locked_pnl, 400000);
     rig_stop(&r);
 }
