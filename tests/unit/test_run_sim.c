@@ -37,34 +37,7 @@
 #include "testutil.h"
 #include "util/log.h"
 
-typedef struct mirror {
-    const char *ticker, *question;
-    pm_polarity polarity;
-} mirror;
-
-static const mirror mirrors[] = {
-    {"KXFEDDECISION-26DEC-H0", "Will the Fed hold rates at the December 2026 meeting?", PM_POLARITY_SAME},
-    {"KXFEDDECISION-26DEC-C1", "Will the Fed cut rates by 25 bps at the December 2026 meeting?", PM_POLARITY_SAME},
-    {"KXFEDDECISION-26DEC-C2", "Will the Fed cut rates by more than 25 bps at the December 2026 meeting?", PM_POLARITY_SAME},
-    {"KXFEDDECISION-26DEC-H3", "Will the Fed raise rates at the December 2026 meeting?", PM_POLARITY_SAME},
-    {"KXCPIYOY-26NOV-A0", "Will US CPI inflation for November 2026 be above 2.5%?", PM_POLARITY_SAME},
-    {"KXCPIYOY-26NOV-A1", "Will US CPI inflation for November 2026 be above 2.8%?", PM_POLARITY_SAME},
-    {"KXCPIYOY-26NOV-A2", "Will US CPI inflation for November 2026 be 3.0% or lower?", PM_POLARITY_INVERTED},
-    {"KXCPIYOY-26NOV-A3", "Will US CPI inflation for November 2026 be above 3.2%?", PM_POLARITY_SAME},
-    {"KXBTCMAXY-26-A0", "Will Bitcoin reach $150,000 in 2026?", PM_POLARITY_SAME},
-    {"KXBTCMAXY-26-A1", "Will Bitcoin reach $175,000 in 2026?", PM_POLARITY_SAME},
-    {"KXBTCMAXY-26-A2", "Will Bitcoin reach $200,000 in 2026?", PM_POLARITY_SAME},
-    {"KXNBACHAMP-27-B0", "Will the Boston Celtics win the 2027 NBA Finals?", PM_POLARITY_SAME},
-    {"KXNBACHAMP-27-O1", "Will the Oklahoma City Thunder win the 2027 NBA Finals?", PM_POLARITY_SAME},
-    {"KXNBACHAMP-27-D2", "Will the Denver Nuggets win the 2027 NBA Finals?", PM_POLARITY_SAME},
-    {"KXNBACHAMP-27-N3", "Will the New York Knicks win the 2027 NBA Finals?", PM_POLARITY_SAME},
-    {"KXINXY-26DEC31-A0", "Will the S&P 500 close above 6,500 on December 31, 2026?", PM_POLARITY_SAME},
-    {"KXINXY-26DEC31-A1", "Will the S&P 500 close above 7,000 on December 31, 2026?", PM_POLARITY_SAME},
-    {"KXINXY-26DEC31-A2", "Will the S&P 500 close above 7,500 on December 31, 2026?", PM_POLARITY_SAME},
-    {"KXGOVSHUT-26DEC-Y0", "Will the US government avoid a shutdown through December 31, 2026?", PM_POLARITY_INVERTED},
-    {"KXRECSSNBER-26-Y0", "US recession in 2026?", PM_POLARITY_SAME},
-};
-#define NMIRRORS (sizeof mirrors / sizeof mirrors[0])
+#define NMIRRORS pm_test_nmirrors
 
 typedef struct fixture {
     char *dir, *ini, *db_path, *key_path, *pub_path, *out_path, *err_path;
@@ -182,10 +155,10 @@ static void sync_and_approve(fixture *f) {
     assert_int_equal(pm_db_open(f->db_path, PM_DB_MIGRATE, 5000, &db, &err), 0);
     for (size_t i = 0; i < NMIRRORS; i++) {
         char k[PM_UUID_LEN], p[PM_UUID_LEN], id[PM_UUID_LEN];
-        market_id(db, PM_VENUE_KALSHI, mirrors[i].ticker, k);
-        market_id(db, PM_VENUE_POLYMARKET, mirrors[i].question, p);
+        market_id(db, PM_VENUE_KALSHI, pm_test_mirrors[i].ticker, k);
+        market_id(db, PM_VENUE_POLYMARKET, pm_test_mirrors[i].question, p);
         pm_candidate c = {.kalshi_market_id = k, .polymarket_market_id = p, .confidence = 990000,
-                          .polarity = mirrors[i].polarity, .reason = "the simulator's mirror", .status = PM_MATCH_PENDING_REVIEW};
+                          .polarity = pm_test_mirrors[i].polarity, .reason = "the simulator's mirror", .status = PM_MATCH_PENDING_REVIEW};
         pm_candidate_result res;
         assert_int_equal(pm_store_put_candidate(db, &c, id, &res, &err), 0);
         assert_int_equal(pm_store_review_match(db, id, PM_MATCH_APPROVED, "test", NULL, &err), 0);

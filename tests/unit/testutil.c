@@ -235,12 +235,7 @@ char *pm_test_pem(EVP_PKEY *key, pm_test_pem_form form) {
 
 /* ---- `pmarb run` against `pmarb sim` ---- */
 
-typedef struct live_mirror {
-    const char *ticker, *question;
-    pm_polarity polarity;
-} live_mirror;
-
-static const live_mirror live_mirrors[] = {
+const pm_test_mirror pm_test_mirrors[] = {
     {"KXFEDDECISION-26DEC-H0", "Will the Fed hold rates at the December 2026 meeting?", PM_POLARITY_SAME},
     {"KXFEDDECISION-26DEC-C1", "Will the Fed cut rates by 25 bps at the December 2026 meeting?", PM_POLARITY_SAME},
     {"KXFEDDECISION-26DEC-C2", "Will the Fed cut rates by more than 25 bps at the December 2026 meeting?", PM_POLARITY_SAME},
@@ -262,6 +257,7 @@ static const live_mirror live_mirrors[] = {
     {"KXGOVSHUT-26DEC-Y0", "Will the US government avoid a shutdown through December 31, 2026?", PM_POLARITY_INVERTED},
     {"KXRECSSNBER-26-Y0", "US recession in 2026?", PM_POLARITY_SAME},
 };
+const size_t pm_test_nmirrors = sizeof pm_test_mirrors / sizeof pm_test_mirrors[0];
 
 static void live_fail(const char *what, const char *detail) {
     fprintf(stderr, "testutil: %s: %s\n", what, detail ? detail : "");
@@ -291,12 +287,12 @@ static void live_approve(pm_test_live *f) {
     pm_db *db;
     pm_err err;
     if (pm_db_open(f->db_path, PM_DB_MIGRATE, 5000, &db, &err)) live_fail("open the database", err.msg);
-    for (size_t i = 0; i < sizeof live_mirrors / sizeof live_mirrors[0]; i++) {
+    for (size_t i = 0; i < pm_test_nmirrors; i++) {
         char k[PM_UUID_LEN], p[PM_UUID_LEN], id[PM_UUID_LEN];
-        live_market_id(db, PM_VENUE_KALSHI, live_mirrors[i].ticker, k);
-        live_market_id(db, PM_VENUE_POLYMARKET, live_mirrors[i].question, p);
+        live_market_id(db, PM_VENUE_KALSHI, pm_test_mirrors[i].ticker, k);
+        live_market_id(db, PM_VENUE_POLYMARKET, pm_test_mirrors[i].question, p);
         pm_candidate c = {.kalshi_market_id = k, .polymarket_market_id = p, .confidence = 990000,
-                          .polarity = live_mirrors[i].polarity, .reason = "the simulator's mirror",
+                          .polarity = pm_test_mirrors[i].polarity, .reason = "the simulator's mirror",
                           .status = PM_MATCH_PENDING_REVIEW};
         pm_candidate_result res;
         if (pm_store_put_candidate(db, &c, id, &res, &err) || pm_store_review_match(db, id, PM_MATCH_APPROVED, "test", NULL, &err))
@@ -638,8 +634,8 @@ void pm_test_live_dislocate(pm_test_live *f, int i, int cents, int ticks) {
     sqlite3_busy_timeout(db, 5000);
     const char *sql = "SELECT platform_market_id FROM markets WHERE platform = 'polymarket' AND title = ?";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) live_fail(sql, sqlite3_errmsg(db));
-    sqlite3_bind_text(st, 1, live_mirrors[i].question, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) live_fail("no Polymarket market", live_mirrors[i].question);
+    sqlite3_bind_text(st, 1, pm_test_mirrors[i].question, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) live_fail("no Polymarket market", pm_test_mirrors[i].question);
     char body[256];
     snprintf(body, sizeof body, "{\"overshoot\":{\"market\":\"%s\",\"cents\":%d,\"ticks\":%d}}", (const char *)sqlite3_column_text(st, 0),
              cents, ticks);

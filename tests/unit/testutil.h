@@ -8,6 +8,8 @@
 #include <openssl/evp.h>
 #include <stddef.h>
 
+#include "core/market.h"
+
 /* Creates a fresh directory under $TMPDIR (or /tmp) and returns its path (static storage per
  * call is not shared: the caller frees it). Aborts the test program on failure. */
 char *pm_test_tmpdir(void);
@@ -56,6 +58,15 @@ char *pm_test_source_path(const char *relative);
 /* Contents of a file under the shared data folder ($PMARB_SHARED_DIR/research/data/<relative>),
  * NUL-terminated, caller frees; *len (may be NULL) gets its size. Fails the test if absent. */
 char *pm_test_shared_data(const char *relative, size_t *len);
+
+/* The simulator's built-in questions Polymarket mirrors: the Kalshi ticker, Polymarket's
+ * question, and how their outcomes line up (twenty, two inverted). */
+typedef struct pm_test_mirror {
+    const char *ticker, *question;
+    pm_polarity polarity;
+} pm_test_mirror;
+extern const pm_test_mirror pm_test_mirrors[];
+extern const size_t pm_test_nmirrors;
 
 /* ---- `pmarb run` against `pmarb sim` ----
  * A simulator started with an RSA key for Kalshi, a fresh database with both venues synced and
