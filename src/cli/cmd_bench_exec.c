@@ -9,6 +9,7 @@
 #include "engine/live.h"
 #include "util/clock.h"
 #include "util/stats.h"
+#include "util/tmpdir.h"
 #include "venue/kalshi/order.h"
 
 #include <inttypes.h>
@@ -114,9 +115,8 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     pm_config_defaults(&cfg);
     cfg.strategy.first_leg = PM_FIRST_KALSHI;
     char dir[512];
-    const char *base = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/pmarb-bench-exec-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(dir)) return pm_cli_fail("cannot make a temporary directory in %s", base && *base ? base : "/tmp");
+    pm_err err;
+    if (pm_tmpdir_make("pmarb-bench-exec", dir, sizeof dir, &err)) return pm_cli_fail("bench-exec: %s", err.msg);
     pm_risk_limits lim = {.max_contracts_per_pair = INT64_MAX / 4, .max_contracts_per_venue = INT64_MAX / 4,
                           .max_contracts_total = INT64_MAX / 4, .max_notional_per_pair = INT64_MAX / 4,
                           .max_notional_per_venue = INT64_MAX / 4, .max_notional_total = INT64_MAX / 4,
@@ -126,7 +126,6 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     pm_ledger *ledger = pm_ledger_new(16);
     pm_live_metrics *m = malloc(sizeof *m);
     pm_executor *x[PM_VENUE_COUNT] = {NULL, NULL};
-    pm_err err;
     int rc = !risk || !ledger || !m ? pm_err_set(&err, "out of memory") : 0;
     if (m) pm_live_metrics_init(m);
     for (int v = 0; v < PM_VENUE_COUNT && !rc; v++) {

@@ -1,6 +1,7 @@
 /* demo_env.c — the demo's directory, keys, simulator child, configuration and credentials (see demo_env.h). */
 #define _GNU_SOURCE
 #include "cli/demo_env.h"
+#include "util/tmpdir.h"
 
 #include "venue/polymarket/clob_api.h"
 #include "venue/polymarket/wallet.h"
@@ -43,9 +44,7 @@ static int make_dir(pm_demo_env *e, const char *dir, pm_err *err) {
         if (strlen(dir) >= sizeof e->dir) return pm_err_set(err, "the directory name %s is too long", dir);
         snprintf(e->dir, sizeof e->dir, "%s", dir);
     } else {
-        const char *base = getenv("TMPDIR");
-        snprintf(e->dir, sizeof e->dir, "%s/pmarb-demo-XXXXXX", base && *base ? base : "/tmp");
-        if (!mkdtemp(e->dir)) return pm_err_set(err, "cannot create a directory under %s: %s", base ? base : "/tmp", strerror(errno));
+        if (pm_tmpdir_make("pmarb-demo", e->dir, sizeof e->dir, err)) return -1;
     }
     return path_in(e->ini, e->dir, "pmarb.ini", err) || path_in(e->key_path, e->dir, "kalshi.pem", err) ||
            path_in(e->pub_path, e->dir, "kalshi.pub", err) || path_in(e->sim_log, e->dir, "sim.log", err);

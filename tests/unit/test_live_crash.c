@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
-#include "util/log.h"
 
 #define INI                                                                                                            \
     "[strategy]\nmin_annualized_return = 0\nmin_profit = 0.01\nmax_size = 5\nmax_book_age_ms = 2000\nfirst_leg = kalshi\n" \
@@ -30,21 +29,6 @@
     "max_one_legged = 100\n[log]\nrate_limit_ms = 0\n"
 
 static const pm_test_limits limits = {20000000, 20000000, 200000000, 200000000, 400000000, 400000000, 2000};
-
-static int setup(void **state) {
-    pm_log_set_level(PM_LOG_ERROR);
-    pm_test_live *f = calloc(1, sizeof *f);
-    pm_test_live_start(f, (const char *const[]){"--seed", "2", NULL});
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    pm_test_live *f = *state;
-    pm_test_live_stop(f);
-    free(f);
-    return 0;
-}
 
 static size_t seen_count(pm_test_live *f, const char *venue) {
     json_t *doc = pm_test_live_admin(f, venue, "GET", "orders", NULL);
@@ -182,9 +166,9 @@ static void test_recovered_residual_said(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sigkill_between_legs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_recovered_order_cash, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_recovered_residual_said, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sigkill_between_legs, pm_test_live_setup, pm_test_live_teardown),
+        cmocka_unit_test_setup_teardown(test_recovered_order_cash, pm_test_live_setup, pm_test_live_teardown),
+        cmocka_unit_test_setup_teardown(test_recovered_residual_said, pm_test_live_setup, pm_test_live_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,6 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "util/log.h"
 
 /* Small limits so that they bind within seconds: $ figures in micro-dollars. */
 #define RISK_INI                                                                                                         \
@@ -31,21 +30,6 @@
     "reconcile_seconds = 2\n"
 
 static const pm_test_limits limits = {8000000, 6000000, 20000000, 12000000, 30000000, 20000000, 2000};
-
-static int setup(void **state) {
-    pm_log_set_level(PM_LOG_ERROR);
-    pm_test_live *f = calloc(1, sizeof *f);
-    pm_test_live_start(f, (const char *const[]){"--seed", "2", NULL});
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state) {
-    pm_test_live *f = *state;
-    pm_test_live_stop(f);
-    free(f);
-    return 0;
-}
 
 static void test_live_run(void **state) {
     pm_test_live *f = *state;
@@ -144,8 +128,8 @@ static void test_reconcile_halt(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_live_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reconcile_halt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_run, pm_test_live_setup, pm_test_live_teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile_halt, pm_test_live_setup, pm_test_live_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

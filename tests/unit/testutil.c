@@ -8,6 +8,7 @@
 #include "store/db.h"
 #include "store/markets.h"
 #include "store/matches.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -445,6 +446,22 @@ json_t *pm_test_live_admin(pm_test_live *f, const char *venue, const char *metho
     pm_http_response_free(&res);
     if (!doc) live_fail(url, "not JSON");
     return doc;
+}
+
+int pm_test_live_setup(void **state) {
+    pm_log_set_level(PM_LOG_ERROR);
+    pm_test_live *f = calloc(1, sizeof *f);
+    if (!f) abort();
+    pm_test_live_start(f, (const char *const[]){"--seed", "2", NULL});
+    *state = f;
+    return 0;
+}
+
+int pm_test_live_teardown(void **state) {
+    pm_test_live *f = *state;
+    pm_test_live_stop(f);
+    free(f);
+    return 0;
 }
 
 void pm_test_live_stop(pm_test_live *f) {

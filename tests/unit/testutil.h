@@ -104,6 +104,9 @@ struct json_t *pm_test_live_admin(pm_test_live *f, const char *venue, const char
 void pm_test_live_dislocate(pm_test_live *f, int i, int cents, int ticks);
 /* Stops the run (SIGTERM) if still going and the simulator, removes the directory. */
 void pm_test_live_stop(pm_test_live *f);
+/* cmocka setup / teardown: a pm_test_live started on `pmarb sim --seed 2` as *state, logs quiet. */
+int pm_test_live_setup(void **state);
+int pm_test_live_teardown(void **state);
 
 /* The venues' cash (micro-dollars) as `pmarb reconcile --json` reads it; the command's exit status. */
 int pm_test_live_cash(pm_test_live *f, long long cash[2]);
