@@ -1,6 +1,7 @@
-/* http.c — libcurl requests (see http.h). */
+/* http.c — libcurl requests, and a direct origin's over pm_wire (see http.h). */
 #include "net/http.h"
 
+#include "net/wire.h"
 #include "util/clock.h"
 
 #include <curl/curl.h>
@@ -12,6 +13,7 @@
 struct pm_http {
     CURL *curl;
     int64_t timeout_ms;
+    pm_wire *wire;     /* the direct origin's connection, or NULL */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -29,8 +31,23 @@ int pm_http_new(int64_t timeout_ms, pm_http **out, pm_err *err) {
     return 0;
 }
 
+int pm_http_new_direct(int64_t timeout_ms, const char *origin, pm_http **out, pm_err *err) {
+    if (pm_http_new(timeout_ms, out, err)) return -1;
+    if (pm_wire_new(origin, timeout_ms, &(*out)->wire, err) || pm_wire_ready((*out)->wire, err)) {
+        pm_http_free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+int pm_http_warm(pm_http *h, pm_err *err) { return h->wire ? pm_wire_ready(h->wire, err) : 0; }
+
+uint64_t pm_http_direct_connects(const pm_http *h) { return h->wire ? pm_wire_connects(h->wire) : 0; }
+
 void pm_http_free(pm_http *h) {
     if (!h) return;
+    pm_wire_free(h->wire);
     curl_easy_cleanup(h->curl);
     free(h);
 }
@@ -40,26 +57,30 @@ void pm_http_response_free(pm_http_response *res) {
     memset(res, 0, sizeof *res);
 }
 
-static size_t on_body(char *data, size_t size, size_t n, void *user) {
-    pm_http_response *r = user;
-    size_t add = size * n;
-    if (r->len + add + 1 > PM_HTTP_MAX_BODY) return 0; /* aborts the transfer */
-    if (r->len + add + 1 > r->cap) {
+int pm_http_response_append(pm_http_response *r, const char *data, size_t n) {
+    if (r->len + n + 1 > PM_HTTP_MAX_BODY) return -1;
+    if (r->len + n + 1 > r->cap) {
         size_t cap = r->cap ? r->cap : 16384;
-        while (cap < r->len + add + 1) cap *= 2;
+        while (cap < r->len + n + 1) cap *= 2;
         char *grown = realloc(r->body, cap);
-        if (!grown) return 0;
+        if (!grown) return -1;
         r->body = grown;
         r->cap = cap;
     }
-    memcpy(r->body + r->len, data, add);
-    r->len += add;
+    memcpy(r->body + r->len, data, n);
+    r->len += n;
     r->body[r->len] = '\0';
-    return add;
+    return 0;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *user) {
+    return pm_http_response_append(user, data, size * n) ? 0 : size * n; /* 0 aborts the transfer */
 }
 
 int pm_http_do(pm_http *h, const char *method, const char *url, const char *const *headers, const char *body,
                pm_http_response *res, pm_err *err) {
+    const char *target;
+    if (h->wire && pm_wire_owns(h->wire, url, &target)) return pm_wire_do(h->wire, method, target, headers, body, res, err);
     CURL *c = h->curl;
     res->status = 0;
     res->len = 0;
@@ -97,7 +118,7 @@ int pm_http_do(pm_http *h, const char *method, const char *url, const char *cons
                               ? (int64_t)pre_us * 1000
                               : 0;
     curl_slist_free_all(list);
-    if (!res->body && on_body("", 1, 0, res) != 0) return pm_err_set(err, "out of memory");
+    if (!res->body && pm_http_response_append(res, "", 0)) return pm_err_set(err, "out of memory");
     if (rc != CURLE_OK)
         return pm_err_set(err, "%s %s: %s", method, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &res->status);
