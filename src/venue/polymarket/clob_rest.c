@@ -68,22 +68,40 @@ int poly_rest_init(poly_rest *r, const char *base_url, uint64_t chain_id, int64_
     return pm_http_new(timeout_ms, &r->http, err);
 }
 
-int poly_rest_fork(const poly_rest *parent, poly_rest *child, int64_t timeout_ms, pm_err *err) {
+static int fork_rest(const poly_rest *parent, poly_rest *child, int64_t timeout_ms, int direct, pm_err *err) {
     *child = *parent;
     child->limits = parent->limits;
     child->http = NULL;
-    return pm_http_new(timeout_ms, &child->http, err);
+    int rc = poly_l2_key_dup(&parent->l2, &child->l2, err);
+    if (!rc) rc = direct ? pm_http_new_direct(timeout_ms, parent->base, &child->http, err) : pm_http_new(timeout_ms, &child->http, err);
+    if (rc) {
+        poly_l2_key_free(&child->l2);
+        OPENSSL_cleanse(&child->creds, sizeof child->creds);
+        child->has_creds = 0;
+    }
+    return rc;
+}
+
+int poly_rest_fork(const poly_rest *parent, poly_rest *child, int64_t timeout_ms, pm_err *err) {
+    return fork_rest(parent, child, timeout_ms, 0, err);
+}
+
+int poly_rest_fork_direct(const poly_rest *parent, poly_rest *child, int64_t timeout_ms, pm_err *err) {
+    return fork_rest(parent, child, timeout_ms, 1, err);
 }
 
 void poly_rest_close(poly_rest *r) {
     pm_http_free(r->http);
     r->http = NULL;
+    poly_l2_key_free(&r->l2);
     OPENSSL_cleanse(&r->creds, sizeof r->creds);
     r->has_creds = 0;
 }
 
 void poly_rest_set_creds(poly_rest *r, const poly_creds *c, const uint8_t address[20]) {
     r->creds = *c;
+    poly_l2_key_free(&r->l2);
+    if (poly_l2_key_init(&r->l2, c->secret, NULL)) r->l2.ctx = NULL; /* signing says why, request by request */
     poly_address_checksum(address, r->address);
     r->has_creds = 1;
 }
@@ -102,7 +120,9 @@ static int attempt(poly_rest *r, const poly_req *q, pm_http_response *res, pm_er
         if (!r->has_creds) return pm_err_set(err, "%s %s needs API credentials (POLY_API_KEY …)", q->method, q->path);
         char ts[24], sig[POLY_L2_SIG_LEN];
         snprintf(ts, sizeof ts, "%lld", (long long)poly_rest_now_s(r));
-        if (poly_l2_signature(r->creds.secret, ts, q->method, q->path, q->body, sig, err)) return -1;
+        if (r->l2.ctx ? poly_l2_sign(&r->l2, ts, q->method, q->path, q->body, sig, err)
+                      : poly_l2_signature(r->creds.secret, ts, q->method, q->path, q->body, sig, err))
+            return -1;
         snprintf(h[0], sizeof h[0], "POLY_ADDRESS: %s", r->address);
         snprintf(h[1], sizeof h[1], "POLY_SIGNATURE: %s", sig);
         snprintf(h[2], sizeof h[2], "POLY_TIMESTAMP: %s", ts);

@@ -14,6 +14,7 @@
 #include "net/http.h"
 #include "net/ratelimit.h"
 #include "util/err.h"
+#include "venue/polymarket/l2auth.h"
 #include "venue/polymarket/wallet.h"
 
 /* Rate-limit classes: each has the venue's per-10 s limit and, for order traffic, its
@@ -72,6 +73,7 @@ typedef struct poly_rest {
     poly_limits own_limits;
     int has_creds;
     poly_creds creds;            /* L2 */
+    poly_l2_key l2;              /* creds.secret, keyed once (this thread's) */
     char address[POLY_ADDRESS_LEN]; /* POLY_ADDRESS on L2 requests: the key's signer, checksummed */
     int64_t clock_offset_s;      /* venue time − local time, from poly_rest_sync_time */
     int max_attempts;            /* for reads */
@@ -82,6 +84,8 @@ int poly_rest_init(poly_rest *r, const char *base_url, uint64_t chain_id, int64_
 /* A client for another thread: same venue, credentials and clock, its own connection, sharing
  * parent's rate limits (parent must outlive it). */
 int poly_rest_fork(const poly_rest *parent, poly_rest *child, int64_t timeout_ms, pm_err *err);
+/* The same, over pmarb's own connection to the venue (net/wire.h), opened now: an order path's. */
+int poly_rest_fork_direct(const poly_rest *parent, poly_rest *child, int64_t timeout_ms, pm_err *err);
 void poly_rest_close(poly_rest *r); /* wipes the credentials */
 
 /* Enables L2 calls with these credentials, owned by the wallet at address (20 bytes). */
