@@ -129,6 +129,10 @@ typedef struct pm_exec_ops {
     /* Fills h[i].qty for every i. */
     int (*holdings)(pm_exec_venue *v, pm_exec_holding *h, size_t n, pm_err *err);
     void (*free)(pm_exec_venue *v);
+    /* Called by the executor about once a second while it is idle, off the order path: refresh
+     * what orders are signed with, reopen the order connection if the venue closed it. May be
+     * NULL. */
+    int (*upkeep)(pm_exec_venue *v, pm_err *err);
 } pm_exec_ops;
 
 struct pm_exec_venue {
@@ -155,6 +159,7 @@ static inline int pm_exec_balance(pm_exec_venue *v, pm_usd_t *cash, pm_err *err)
 static inline int pm_exec_holdings(pm_exec_venue *v, pm_exec_holding *h, size_t n, pm_err *err) {
     return v->ops->holdings(v, h, n, err);
 }
+static inline int pm_exec_upkeep(pm_exec_venue *v, pm_err *err) { return v->ops->upkeep ? v->ops->upkeep(v, err) : 0; }
 static inline void pm_exec_free(pm_exec_venue *v) {
     if (v) v->ops->free(v);
 }

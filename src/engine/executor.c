@@ -33,6 +33,7 @@ struct pm_executor {
     pthread_t thread;
     atomic_int stop, busy;
     int64_t last_idle;
+    int upkeep_failing;
 };
 
 static void sleep_ms(int64_t ms) {
@@ -255,11 +256,16 @@ static void *executor_main(void *arg) {
         }
         if (atomic_load(&x->stop)) break;
         int64_t now = pm_mono_ns();
-        if (x->cfg.idle && now - x->last_idle >= IDLE_EVERY_NS) {
+        if (now - x->last_idle >= IDLE_EVERY_NS) {
             pm_err err;
             x->last_idle = now;
-            if (x->cfg.idle(x->cfg.venue, &err))
-                pm_warn("exec", "venue upkeep failed", PM_KV_S("venue", pm_venue_name(x->venue)), PM_KV_S("reason", err.msg));
+            int failed = pm_journal_upkeep(x->journal, &err) || pm_exec_upkeep(x->cfg.venue, &err);
+            if (failed && !x->upkeep_failing) /* once per spell of failures */
+                pm_warn("exec", "venue upkeep failed: retrying every second", PM_KV_S("venue", pm_venue_name(x->venue)),
+                        PM_KV_S("reason", err.msg));
+            else if (!failed && x->upkeep_failing)
+                pm_info("exec", "venue upkeep works again", PM_KV_S("venue", pm_venue_name(x->venue)));
+            x->upkeep_failing = failed;
             continue;
         }
         int parked_any = 0;

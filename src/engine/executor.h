@@ -75,7 +75,6 @@ typedef struct pm_executor_config {
     pm_exec_venue *venue;       /* taken over (freed by pm_executor_stop, or on failure) */
     const char *journal_path;
     pm_live_metrics *metrics;   /* may be NULL */
-    int (*idle)(pm_exec_venue *v, pm_err *err); /* called about once a second while idle (may be NULL) */
     int find_attempts;          /* how often an unknown order is looked up before reporting it unknown */
     int64_t find_backoff_ms;    /* first delay between look-ups (doubling) */
     int64_t spin_ns;            /* busy-wait before sleeping (−1: always; a parked leg always spins) */

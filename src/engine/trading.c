@@ -213,7 +213,6 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
         snprintf(t->journal[v], sizeof t->journal[v], "%s.%s.journal", cfg->db.path, pm_venue_name((pm_venue)v));
         pm_executor_config xc = {
             .venue = xv[v], .journal_path = t->journal[v], .metrics = o->metrics,
-            .idle = v == PM_VENUE_KALSHI ? kalshi_exec_refresh : NULL,
             .find_attempts = FIND_ATTEMPTS, .find_backoff_ms = FIND_BACKOFF_MS,
             .spin_ns = cfg->run.executor_spin_us < 0 ? -1 : cfg->run.executor_spin_us * 1000,
         };

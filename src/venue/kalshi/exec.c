@@ -34,7 +34,7 @@ typedef struct kalshi_exec {
     pm_exec_venue base;
     const pm_config *cfg;
     kalshi_rest rest;
-    pm_http *orders;              /* the order connection, kept warm */
+    pm_http *orders;              /* the order connection: pmarb's own (net/wire.h), kept open */
     pm_http_response res;         /* its response buffer, reused */
     kalshi_presign presign;
     char url[1024];
@@ -288,15 +288,18 @@ static void k_free(pm_exec_venue *v) {
     free(k);
 }
 
-static const pm_exec_ops ops = {k_prepare, k_send, k_settle, k_find, k_fills, k_cancel_all, k_balance, k_holdings, k_free};
-
-int kalshi_exec_refresh(pm_exec_venue *v, pm_err *err) {
+/* Refreshes the presigned order headers when older than half of [kalshi] signature_max_age_ms,
+ * and reopens the order connection if the venue closed it. */
+static int k_upkeep(pm_exec_venue *v, pm_err *err) {
     kalshi_exec *k = self_of(v);
-    return kalshi_presign_refresh(&k->presign, k->rest.auth, pm_wall_ns() / 1000000, k->cfg->kalshi.signature_max_age_ms / 2,
-                                  err) < 0
-               ? -1
-               : 0;
+    if (kalshi_presign_refresh(&k->presign, k->rest.auth, pm_wall_ns() / 1000000, k->cfg->kalshi.signature_max_age_ms / 2,
+                               err) < 0)
+        return -1;
+    return pm_http_warm(k->orders, err);
 }
+
+static const pm_exec_ops ops = {k_prepare, k_send, k_settle, k_find, k_fills, k_cancel_all, k_balance, k_holdings, k_free,
+                                k_upkeep};
 
 int kalshi_exec_new(const pm_config *cfg, kalshi_auth *auth, int64_t timeout_ms, pm_exec_venue **out, pm_err *err) {
     *out = NULL;
@@ -314,8 +317,8 @@ int kalshi_exec_new(const pm_config *cfg, kalshi_auth *auth, int64_t timeout_ms,
     char path[KALSHI_PATH_MAX];
     snprintf(path, sizeof path, "%s/portfolio/events/orders", k->rest.prefix);
     snprintf(k->url, sizeof k->url, "%s/portfolio/events/orders", k->rest.base);
-    if (pm_http_new(t, &k->orders, err) || kalshi_presign_init(&k->presign, "POST", path, err) ||
-        kalshi_exec_refresh(&k->base, err) || kalshi_get_balance(&k->rest, &k->balance, err)) {
+    if (pm_http_new_direct(t, k->rest.base, &k->orders, err) || kalshi_presign_init(&k->presign, "POST", path, err) ||
+        k_upkeep(&k->base, err) || kalshi_get_balance(&k->rest, &k->balance, err)) {
         k_free(&k->base);
         return -1;
     }

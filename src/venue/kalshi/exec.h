@@ -14,8 +14,4 @@
  * outlive the venue). timeout_ms overrides [kalshi] timeout_ms for order sends when > 0. */
 int kalshi_exec_new(const pm_config *cfg, kalshi_auth *auth, int64_t timeout_ms, pm_exec_venue **out, pm_err *err);
 
-/* Refreshes the presigned order headers when older than half of [kalshi]
- * signature_max_age_ms (the executor calls it while idle; off the order path). */
-int kalshi_exec_refresh(pm_exec_venue *v, pm_err *err);
-
 #endif

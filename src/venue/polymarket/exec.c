@@ -1,6 +1,8 @@
 /* exec.c — Polymarket's pm_exec_ops (core/exec.h): FOK/FAK market orders signed by one order
- * builder per venue object (owner = POLY_API_KEY, prepared nonces), POSTed once to /order over
- * one kept-alive poly_rest, and answered exactly from the venue's response and its trades.
+ * builder per venue object (owner = POLY_API_KEY, prepared nonces, refilled while idle), POSTed
+ * once to /order over pmarb's own connection to the venue (net/wire.h, opened at start and
+ * reopened while idle if the venue closed it), and answered exactly from the venue's response
+ * and its trades (read over a second, libcurl connection).
  *
  * How an order of o->qty shares at limit o->price is expressed (the venue's market-order rules,
  * ../shared/research/polymarket.md §5, amounts.h):
@@ -41,7 +43,8 @@ typedef struct poly_exec {
     pm_exec_venue base;
     poly_wallet *wallet;
     poly_order_builder builder;
-    poly_rest rest;
+    poly_rest rest;              /* reads, cancels */
+    poly_rest orders;            /* order posts: a direct connection (poly_rest_fork_direct) */
     pm_http_response res;        /* reused: its body buffer grows once */
     poly_order_response answer;
     int signature_type;
@@ -228,8 +231,9 @@ static void ack_matched(const pm_exec_order *o, const poly_order_response *r, pm
  * delivered shares are kept. */
 static int pexec_settle(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
     (void)err;
-    if (a->status != PM_EXEC_FILLED && a->status != PM_EXEC_PARTIAL) return 0;
     poly_exec *x = self(v);
+    if (poly_wallet_prepared(x->wallet) < PEXEC_NONCES / 4) poly_wallet_prepare(x->wallet, PEXEC_NONCES, NULL); /* a burst */
+    if (a->status != PM_EXEC_FILLED && a->status != PM_EXEC_PARTIAL) return 0;
     walk w = {0};
     pm_err terr = {{0}};
     if (walk_trades(x, o, &w, &terr) || w.t.filled <= 0) {
@@ -282,7 +286,7 @@ static int pexec_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, 
     ack_init(a, o);
     a->call_ns = pm_mono_ns();
     poly_req q = {.method = "POST", .path = "/order", .body = o->body, .auth = POLY_AUTH_L2, .ep = POLY_EP_POST_ORDER};
-    int rc = o->body_len && o->client_id[0] ? poly_rest_write(&x->rest, &q, &x->res, err)
+    int rc = o->body_len && o->client_id[0] ? poly_rest_write(&x->orders, &q, &x->res, err)
                                             : pm_err_set(err, "order %s was not prepared", o->id);
     a->ack_ns = pm_mono_ns();
     long st = o->body_len && o->client_id[0] ? x->res.status : -1;
@@ -302,7 +306,6 @@ static int pexec_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, 
     } else {
         ack_answer(x, o, a);
     }
-    if (poly_wallet_prepared(x->wallet) < PEXEC_NONCES / 2) poly_wallet_prepare(x->wallet, PEXEC_NONCES, NULL);
     return st > 0 ? 0 : -1;
 }
 
@@ -375,11 +378,19 @@ static int pexec_holdings(pm_exec_venue *v, pm_exec_holding *h, size_t n, pm_err
 
 static void pexec_free(pm_exec_venue *v) {
     poly_exec *x = self(v);
+    if (x->orders.http) poly_rest_close(&x->orders);
     poly_rest_close(&x->rest);
     poly_wallet_free(x->wallet);
     pm_http_response_free(&x->res);
     memset(&x->builder, 0, sizeof x->builder);
     free(x);
+}
+
+/* Refills the prepared signing nonces and reopens the order connection if the venue closed it. */
+static int pexec_upkeep(pm_exec_venue *v, pm_err *err) {
+    poly_exec *x = self(v);
+    if (poly_wallet_prepared(x->wallet) < PEXEC_NONCES / 2 && poly_wallet_prepare(x->wallet, PEXEC_NONCES, err)) return -1;
+    return pm_http_warm(x->orders.http, err);
 }
 
 static const pm_exec_ops poly_exec_ops = {
@@ -392,6 +403,7 @@ static const pm_exec_ops poly_exec_ops = {
     .balance = pexec_balance,
     .holdings = pexec_holdings,
     .free = pexec_free,
+    .upkeep = pexec_upkeep,
 };
 
 /* --- construction --- */
@@ -436,7 +448,7 @@ static int exec_init(poly_exec *x, const pm_config *cfg, const pm_secrets *s, in
     poly_wallet_address(x->wallet, addr);
     poly_rest_set_creds(&x->rest, &c, addr);
     memset(&c, 0, sizeof c);
-    return 0;
+    return poly_rest_fork_direct(&x->rest, &x->orders, timeout_ms > 0 ? timeout_ms : cfg->polymarket.timeout_ms, err);
 }
 
 int poly_exec_new(const pm_config *cfg, const pm_secrets *secrets, int64_t timeout_ms, pm_exec_venue **out, pm_err *err) {
