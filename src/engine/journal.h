@@ -1,10 +1,11 @@
-/* journal.h — an executor's order journal. Every live order is appended here (one write(2)
- * into the page cache, a few microseconds) before its request goes out, because the database
- * writer is asynchronous: if the process is killed between the send and the writer's commit,
- * the journal still names the order, and the next start inserts it and asks the venue what
- * became of it. Survives the process being killed (not the machine losing power: no fsync on
- * the order path). One journal per executor thread; entries are fixed-size with a checksum, a
- * torn last entry is ignored. Cleared once everything it names is in the database. */
+/* journal.h — an executor's order journal. Every live order is appended here (a store into a
+ * file mapped from the page cache, under a microsecond) before its request goes out, because
+ * the database writer is asynchronous: if the process is killed between the send and the
+ * writer's commit, the journal still names the order, and the next start inserts it and asks
+ * the venue what became of it. Survives the process being killed (not the machine losing
+ * power: no fsync on the order path). One journal per executor thread; entries are fixed-size
+ * with a checksum, a torn last entry is ignored. Cleared once everything it names is in the
+ * database. */
 #ifndef PM_ENGINE_JOURNAL_H
 #define PM_ENGINE_JOURNAL_H
 
@@ -19,6 +20,9 @@ void pm_journal_close(pm_journal *j);
 
 /* Appends one order. 0, or -1 with err (the caller does not send the order). */
 int pm_journal_append(pm_journal *j, const pm_rec_order *o, pm_err *err);
+
+/* Grows the file ahead when little room is left (the executor calls it while idle). */
+int pm_journal_upkeep(pm_journal *j, pm_err *err);
 
 /* Empties the journal (everything in it is in the database). */
 int pm_journal_clear(pm_journal *j, pm_err *err);
