@@ -1,12 +1,16 @@
 /* cmd_bench_exec.c — `pmarb bench-exec`: pmarb's own share of the order path, measured through
  * exactly what `pmarb run` runs live — the risk gate, live.c's dispatch (order ids, records),
  * both executor threads (their queues, wake-ups, journals, the parked second leg and its
- * hand-over) — with venues that answer the moment a request is handed to them, so that the
- * network and libcurl are out of the figures. A Kalshi V2 body is built for every order (the
- * Polymarket signature is `pmarb polymarket bench-sign`'s). Trades are sequential, `--gap-us`
- * apart, with executors spinning `--spin-us` after each command like [run] executor_spin_us. */
+ * hand-over) and each venue's order connection (net/wire.h) — with a venue on loopback that
+ * answers every request at once (loopback_venue.h), so that the figures end when the request
+ * is written to the socket and hold no venue's time. A Kalshi V2 body and signature headers go
+ * out with every order (the Polymarket signature is `pmarb polymarket bench-sign`'s). Trades
+ * are sequential, `--gap-us` apart, with executors spinning `--spin-us` after each command
+ * like [run] executor_spin_us. */
 #include "cli/cli.h"
+#include "cli/loopback_venue.h"
 #include "engine/live.h"
+#include "net/http.h"
 #include "util/clock.h"
 #include "util/stats.h"
 #include "util/tmpdir.h"
@@ -22,14 +26,27 @@ static const char usage[] =
     "usage: pmarb bench-exec [--trades N] [--gap-us G] [--spin-us S] [--json]\n\n"
     "Runs N sequential trades (default 300) of two legs through the live order path — risk gate,\n"
     "dispatch, both executor threads with their journals (in a temporary directory), the parked\n"
-    "second leg and its hand-over — against venues that answer at once, G microseconds apart\n"
-    "(default 100000), executors spinning S microseconds after each command (default 2000; -1:\n"
-    "always). Prints p50/p99 of intent -> first order handed to the venue and of first answer\n"
-    "-> second order handed to the venue: pmarb's own share, without the network and libcurl.\n";
+    "second leg and its hand-over, each venue's own order connection — against a venue on\n"
+    "loopback that answers at once, G microseconds apart (default 100000), executors spinning\n"
+    "S microseconds after each command (default 2000, as [run] executor_spin_us; -1: always). Prints\n"
+    "p50/p99 of intent -> first order written to the socket and of first answer -> second order\n"
+    "written to the socket: pmarb's own share, without any venue's time.\n";
 
 typedef struct instant {
     pm_exec_venue base;
+    pm_http *http;             /* to the loopback venue, direct */
+    pm_http_response res;
+    char url[160];
 } instant;
+
+/* Headers the size of Kalshi's (presigned: formatting them is all the order path does). */
+static const char *const sig_headers[] = {
+    "KALSHI-ACCESS-KEY: 00000000-0000-4000-8000-000000000000", "KALSHI-ACCESS-TIMESTAMP: 1780000000000",
+    "KALSHI-ACCESS-SIGNATURE: "
+    "c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0"
+    "dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2ln"
+    "bmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl",
+    "Content-Type: application/json", NULL};
 
 static int i_prepare(pm_exec_venue *v, pm_exec_order *o, pm_err *err) {
     (void)v;
@@ -42,12 +59,19 @@ static int i_prepare(pm_exec_venue *v, pm_exec_order *o, pm_err *err) {
     return 0;
 }
 
-/* Filled in full the moment it is handed over: that moment is the "wire". */
+/* Sent over the venue's own connection; filled in full once answered. */
 static int i_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
-    (void)v;
-    (void)err;
+    instant *iv = (instant *)v;
     memset(a, 0, sizeof *a);
-    a->call_ns = a->wire_ns = a->ack_ns = pm_mono_ns();
+    a->call_ns = pm_mono_ns();
+    int rc = pm_http_do(iv->http, "POST", iv->url, sig_headers, o->body, &iv->res, err);
+    a->ack_ns = pm_mono_ns();
+    a->wire_ns = iv->res.pretransfer_ns ? a->call_ns + iv->res.pretransfer_ns : 0;
+    a->http_status = iv->res.status;
+    if (rc) {
+        a->status = PM_EXEC_UNKNOWN;
+        return -1;
+    }
     a->status = PM_EXEC_FILLED;
     a->filled = a->delivered = o->qty;
     pm_notional(o->price, o->qty, PM_ROUND_CEIL, &a->cash, NULL);
@@ -55,7 +79,15 @@ static int i_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_e
     return 0;
 }
 
-static int i_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) { return i_send(v, o, a, err); }
+static int i_find(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_err *err) {
+    (void)v, (void)err;
+    memset(a, 0, sizeof *a);
+    a->status = PM_EXEC_FILLED; /* the loopback venue fills everything */
+    a->filled = a->delivered = o->qty;
+    pm_notional(o->price, o->qty, PM_ROUND_CEIL, &a->cash, NULL);
+    a->avg_price = o->price;
+    return 0;
+}
 
 static int i_fills(pm_exec_venue *v, const pm_exec_order *o, const pm_exec_ack *a, pm_exec_fill *out, size_t cap,
                    size_t *n, pm_err *err) {
@@ -82,7 +114,12 @@ static int i_holdings(pm_exec_venue *v, pm_exec_holding *h, size_t n, pm_err *er
     return 0;
 }
 
-static void i_free(pm_exec_venue *v) { free(v); }
+static void i_free(pm_exec_venue *v) {
+    instant *iv = (instant *)v;
+    pm_http_free(iv->http);
+    pm_http_response_free(&iv->res);
+    free(iv);
+}
 
 static const pm_exec_ops instant_ops = {i_prepare, i_send, NULL, i_find, i_fills, i_cancel_all, i_balance, i_holdings, i_free};
 
@@ -126,7 +163,10 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     pm_ledger *ledger = pm_ledger_new(16);
     pm_live_metrics *m = malloc(sizeof *m);
     pm_executor *x[PM_VENUE_COUNT] = {NULL, NULL};
+    pm_loopback_venue *lv = NULL;
+    char origin[64];
     int rc = !risk || !ledger || !m ? pm_err_set(&err, "out of memory") : 0;
+    if (!rc) rc = pm_loopback_venue_start(&lv, origin, sizeof origin, &err);
     if (m) pm_live_metrics_init(m);
     for (int v = 0; v < PM_VENUE_COUNT && !rc; v++) {
         instant *iv = calloc(1, sizeof *iv);
@@ -137,6 +177,12 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
             break;
         }
         iv->base = (pm_exec_venue){&instant_ops, (pm_venue)v};
+        snprintf(iv->url, sizeof iv->url, "%s/trade-api/v2/portfolio/events/orders", origin);
+        if (pm_http_new_direct(2000, origin, &iv->http, &err)) {
+            i_free(&iv->base);
+            rc = -1;
+            break;
+        }
         pm_executor_config xc = {.venue = &iv->base, .journal_path = path, .metrics = m, .find_attempts = 1,
                                  .find_backoff_ms = 1, .spin_ns = spin_us < 0 ? -1 : spin_us * 1000};
         rc = pm_executor_start(&xc, &x[v], &err);
@@ -188,6 +234,7 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     }
     pm_live_free(live);
     for (int v = 0; v < PM_VENUE_COUNT; v++) pm_executor_stop(x[v]);
+    pm_loopback_venue_stop(lv);
     for (int v = 0; v < PM_VENUE_COUNT; v++) {
         char path[600];
         snprintf(path, sizeof path, "%s/%s.journal", dir, pm_venue_name((pm_venue)v));
@@ -204,8 +251,8 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
                trades, gap_us, spin_us, first.p50, first.p99, n1, second.p50, second.p99, n2);
     else
         printf("%ld trades, %ld us apart, executors spinning %ld us:\n"
-               "  intent -> first order handed over   p50 %.1f us  p99 %.1f us  (%d)\n"
-               "  first answer -> second handed over  p50 %.1f us  p99 %.1f us  (%d)\n",
+               "  intent -> first order on the wire    p50 %.1f us  p99 %.1f us  (%d)\n"
+               "  first answer -> second on the wire   p50 %.1f us  p99 %.1f us  (%d)\n",
                trades, gap_us, spin_us, first.p50 / 1e3, first.p99 / 1e3, n1, second.p50 / 1e3, second.p99 / 1e3, n2);
     return PM_EXIT_OK;
 }
