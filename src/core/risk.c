@@ -28,7 +28,8 @@
 typedef struct pair_state {
     pm_qty_t held_qty[PM_VENUE_COUNT], res_qty[PM_VENUE_COUNT];
     pm_usd_t held_cost[PM_VENUE_COUNT], res_cost[PM_VENUE_COUNT];
-    int busy, blacklisted;
+    int busy;              /* trades holding the pair (admitted or begun, not done) */
+    int blacklisted;
     int cooled;            /* a cooldown started since the last clear */
     int64_t cool_start;    /* when the last cooldown started */
     int64_t nring, head;   /* timestamps held in the ring; the next slot to write */
@@ -283,7 +284,7 @@ pm_risk_reason pm_risk_admit(pm_risk *r, size_t pair, const pm_risk_leg *legs, i
     for (int i = 0; i < nlegs; i++) pair_add(r, pair, legs[i].venue, 0, 0, legs[i].qty, legs[i].cost);
     r->open_orders += norders;
     bucket_take(r, now_mono, norders);
-    r->pairs[pair].busy = 1;
+    r->pairs[pair].busy++;
     return PM_RISK_OK;
 }
 
@@ -310,8 +311,12 @@ void pm_risk_order_done(pm_risk *r, size_t pair, const pm_risk_leg *reserved, pm
     if (r->cash_known[v]) r->cash[v] = sat_add(r->cash[v], -cash_delta);
 }
 
+void pm_risk_trade_begin(pm_risk *r, size_t pair) {
+    if (r && pair < r->npairs) r->pairs[pair].busy++;
+}
+
 void pm_risk_trade_done(pm_risk *r, size_t pair) {
-    if (r && pair < r->npairs) r->pairs[pair].busy = 0;
+    if (r && pair < r->npairs && r->pairs[pair].busy > 0) r->pairs[pair].busy--;
 }
 
 static int64_t ring_count(const pm_risk *r, size_t pair, int64_t now) {

@@ -11,7 +11,8 @@
  * monotonic clock), the day's loss (realized plus marked to market, the caller's figure; the
  * day is the UTC day of the Unix clock and a new day clears the halt it caused), the least cash
  * per venue, the kill switch, a global halt with its reason (a reconciliation difference), and
- * per pair: one trade in flight at a time, and after max_one_legged one-legged outcomes within
+ * per pair: one trade in flight at a time (an admitted one, or one a restart recovered: see
+ * pm_risk_trade_begin), and after max_one_legged one-legged outcomes within
  * one_legged_window_s a cooldown (window length) — reaching max_one_legged again, at any later
  * time, puts the pair on the blacklist, which only a person clears (pm_risk_pair_clear).
  *
@@ -97,7 +98,12 @@ pm_risk_reason pm_risk_admit_order(pm_risk *r, size_t pair, const pm_risk_leg *l
 /* An order finished: one open order less; its reservation (leg) released; what it filled
  * (held contracts, money; a sale: negative) is added to what is held. */
 void pm_risk_order_done(pm_risk *r, size_t pair, const pm_risk_leg *reserved, pm_qty_t held_delta, pm_usd_t cash_delta);
-/* The pair's trade is over (every order finished): the pair is free again. */
+/* A trade the gate did not admit holds the pair (one a restart recovered from an earlier run's
+ * orders: it may have to hedge or unwind): pm_risk_admit refuses the pair (PM_RISK_PAIR_BUSY)
+ * until every trade holding it is done. Nothing is reserved or counted. */
+void pm_risk_trade_begin(pm_risk *r, size_t pair);
+/* A trade on the pair is over (every order finished): one holder less; with none left the pair
+ * is free again. */
 void pm_risk_trade_done(pm_risk *r, size_t pair);
 
 /* A one-legged outcome on the pair at now_mono: 0 nothing more, 1 the pair starts a cooldown,

@@ -14,6 +14,13 @@ static int level(const pm_hedge_side *s, int buy, int i, pm_px_t *px, pm_qty_t *
     return 1;
 }
 
+pm_px_t pm_hedge_bid(const pm_hedge_side *s) {
+    pm_px_t px;
+    pm_qty_t qty;
+    if (!s->book || s->book->state != PM_BOOK_LIVE || !level(s, 0, 0, &px, &qty)) return 0;
+    return px;
+}
+
 static pm_qty_t round_lot(pm_qty_t q, pm_qty_t lot) { return lot > 0 ? q / lot * lot : q; }
 
 /* Buys enough of the side's outcome to hold `held`: gross size, money and worst price. -1 when

@@ -43,6 +43,11 @@ typedef struct pm_hedge_plan {
     const char *why;         /* static text */
 } pm_hedge_plan;
 
+/* The best price the side's outcome sells at now (its best bid; Kalshi NO: 1 − the YES book's
+ * best ask), in the outcome's own prices; 0 when there is no book, it is not live, or it shows
+ * no such bid. */
+pm_px_t pm_hedge_bid(const pm_hedge_side *s);
+
 /* residual: contracts held on the long side beyond the short side (> 0); long_cost: what
  * those contracts cost (their share of the long side's money, fees included). */
 void pm_hedge_decide(const pm_hedge_side *short_side, const pm_hedge_side *long_side, pm_qty_t residual,

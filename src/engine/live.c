@@ -3,6 +3,7 @@
 
 #include "engine/hedge.h"
 #include "engine/journal.h"
+#include "engine/residuals.h"
 #include "store/live_orders.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -46,7 +47,8 @@ typedef struct lorder {
 
 typedef struct trade {
     int used, recovery;
-    int pair;                             /* the pair's risk slot; −1 for an order recovered from an earlier run */
+    int pair;                             /* the pair's risk slot, held busy until the trade is done; −1: a
+                                             recovered order whose pair is not loaded */
     char pair_id[PM_UUID_LEN], opp_id[PM_UUID_LEN];
     side s[2];
     lorder o[ORDERS_MAX];
@@ -58,6 +60,7 @@ typedef struct trade {
 struct pm_live {
     pm_live_config c;
     trade t[PM_LIVE_TRADES_MAX];
+    pm_residuals res;                     /* what finished trades left unhedged (live.h) */
     pm_live_stats st;
 };
 
@@ -349,6 +352,8 @@ static void account(pm_live *l, trade *t, lorder *o, const pm_exec_ack *a) {
                         &err))
         pm_warn("live", "ledger refused a fill", PM_KV_S("order", o->order.id), PM_KV_S("reason", err.msg));
     store_positions(l, changed, n);
+    for (int i = 0; i < n; i++)
+        pm_residuals_held(&l->res, changed[i]->venue, changed[i]->market_id, changed[i]->outcome, changed[i]->qty);
     s->held += o->order.side == PM_SIDE_BUY ? dq : -dq;
     s->cash += dc;
     o->filled = a->filled;
@@ -519,6 +524,18 @@ static void hedge_side(pm_live *l, const side *s, pm_hedge_side *h) {
     h->min_qty = s->min_qty;
 }
 
+/* The long side's excess a finished trade leaves goes to the residual table, to be marked. */
+static void keep_residual(pm_live *l, const trade *t) {
+    pm_qty_t r = t->s[0].held - t->s[1].held;
+    if (!r) return;
+    const side *s = &t->s[r > 0 ? 0 : 1];
+    pm_residual e = {.venue = s->venue, .outcome = s->outcome, .mirrored = s->mirrored, .fee = s->fee, .qty = r > 0 ? r : -r};
+    snprintf(e.market_id, sizeof e.market_id, "%s", s->market_id);
+    if (pm_residuals_add(&l->res, &e))
+        pm_warn("live", "too many residuals to mark: this one counts at nothing in the day's PnL", PM_KV_S("pair", t->pair_id),
+                PM_KV_S("venue", pm_venue_name(s->venue)), PM_KV_S("market", s->market_id), PM_KV_FX("contracts", e.qty, 2));
+}
+
 static void finish(pm_live *l, trade *t, const char *how) {
     pm_qty_t hedged = t->s[0].held < t->s[1].held ? t->s[0].held : t->s[1].held;
     pm_usd_t value = 0;
@@ -526,13 +543,14 @@ static void finish(pm_live *l, trade *t, const char *how) {
     pm_usd_t pnl = value - t->s[0].cash - t->s[1].cash;
     if (!t->recovery) {
         l->st.locked_pnl += pnl;
+        keep_residual(l, t);
         audit(l, "info", "trade_done", t, NULL,
               "{\"opportunity\":\"%s\",\"how\":\"%s\",\"held\":[%" PRId64 ",%" PRId64 "],\"cash\":[%" PRId64 ",%" PRId64
               "],\"venues\":[\"%s\",\"%s\"],\"hedged\":%" PRId64 ",\"locked_pnl\":%" PRId64 "}",
               t->opp_id, how, t->s[0].held, t->s[1].held, t->s[0].cash, t->s[1].cash, pm_venue_name(t->s[0].venue),
               pm_venue_name(t->s[1].venue), hedged, pnl);
-        if (t->pair >= 0) pm_risk_trade_done(l->c.risk, (size_t)t->pair);
     }
+    if (t->pair >= 0) pm_risk_trade_done(l->c.risk, (size_t)t->pair);
     l->st.done++;
     t->used = 0;
 }
@@ -746,6 +764,14 @@ static trade *recovery_trade(pm_live *l, const pm_rec_order *o, int *si) {
     t->pair = -1;
     snprintf(t->pair_id, sizeof t->pair_id, "%s", o->match_id);
     snprintf(t->opp_id, sizeof t->opp_id, "%s", o->opportunity_id);
+    const pm_pair *pair;
+    size_t slot;
+    pm_det_leg legs[2];
+    if (l->c.books.legs_of &&
+        !l->c.books.legs_of(l->c.books.ctx, t->pair_id, o->venue, o->market_id, o->outcome, &pair, &slot, legs)) {
+        t->pair = (int)slot; /* no new trade on the pair until this one's outcome is known and resolved */
+        pm_risk_trade_begin(l->c.risk, slot);
+    }
     *si = 0;
     return t;
 }
@@ -828,6 +854,7 @@ static void recovered_done(pm_live *l, trade *t) {
         }
         t->recovery = 0;
         t->nsides = 2;
+        if (t->pair < 0) pm_risk_trade_begin(l->c.risk, slot);
         t->pair = (int)slot;
         pm_warn("live", "an earlier run stopped between the legs of a trade: resolving its residual", PM_KV_S("pair", t->pair_id),
                 PM_KV_S("opportunity", t->opp_id));
@@ -875,14 +902,10 @@ int pm_live_recover(pm_live *l, pm_db *db, const char *const journal_paths[PM_VE
 /* ---------- reporting ---------- */
 
 static pm_px_t bid_of(const pm_live *l, const pm_ledger_pos *p) {
-    const pm_book *b = l->c.books.book(l->c.books.ctx, p->venue, p->market_id);
-    if (!b || b->state != PM_BOOK_LIVE) return 0;
-    if (p->venue == PM_VENUE_KALSHI && p->outcome == PM_OUTCOME_NO) {
-        const pm_level *a = pm_book_best(&b->ask);
-        return a ? PM_PX_ONE - a->px : 0;
-    }
-    const pm_level *bid = pm_book_best(&b->bid);
-    return bid ? bid->px : 0;
+    pm_hedge_side s = {.venue = p->venue, .outcome = p->outcome,
+                       .book = l->c.books.book(l->c.books.ctx, p->venue, p->market_id),
+                       .mirrored = p->venue == PM_VENUE_KALSHI && p->outcome == PM_OUTCOME_NO};
+    return pm_hedge_bid(&s);
 }
 
 void pm_live_pnl(const pm_live *l, pm_usd_t *realized, pm_usd_t *marked) {
@@ -897,4 +920,20 @@ void pm_live_pnl(const pm_live *l, pm_usd_t *realized, pm_usd_t *marked) {
     }
 }
 
-void pm_live_get_stats(const pm_live *l, pm_live_stats *out) { *out = l->st; }
+/* Each residual at what selling it now would fetch, counting at most what is still held of its
+ * outcome (the ledger can lose contracts without an order of this run: a reload at start). */
+static pm_usd_t residual_mark(const pm_live *l) {
+    pm_usd_t m = 0;
+    for (size_t i = 0; i < l->res.n; i++) {
+        const pm_residual *r = &l->res.r[i];
+        const pm_ledger_pos *p = pm_ledger_get(l->c.ledger, r->venue, r->market_id, r->outcome);
+        pm_qty_t have = p ? p->qty : 0;
+        m += pm_residual_value(r, have < r->qty ? have : r->qty, l->c.books.book(l->c.books.ctx, r->venue, r->market_id));
+    }
+    return m;
+}
+
+void pm_live_get_stats(const pm_live *l, pm_live_stats *out) {
+    *out = l->st;
+    out->residual_mark = residual_mark(l);
+}

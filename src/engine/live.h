@@ -16,7 +16,25 @@
  * keeps its trade open and is looked up again every few seconds.
  *
  * Positions are sized in what each venue delivers: a Polymarket buy's fee is withheld in
- * shares, so its side holds fewer shares than it bought; residuals compare contracts held. */
+ * shares, so its side holds fewer shares than it bought; residuals compare contracts held.
+ *
+ * The day's PnL the risk gate watches is locked_pnl + residual_mark. A finished trade locks its
+ * hedged contracts at the $1 they pay, less all the cash it took: a hedged pair is not marked at
+ * its bids, which would count the spread as a loss. What a trade leaves unhedged when it
+ * finishes (unresolved, dust) goes to a fixed table of residuals (residuals.h, one entry per
+ * outcome held), each marked at what selling it now would fetch: its best bid, less the sale's
+ * fee; 0 without a live book or a bid. Counted once: nothing of pmarb sells a residual after its
+ * trade finished — a trade's orders buy its own legs and sell only what it holds itself, and a
+ * restart starts both figures from nothing (a recovered trade counts only its own orders). What
+ * can take those contracts away is another trade's order (a Kalshi buy of the other outcome nets
+ * them, paying $1 a pair into that trade's cash) or a ledger reload (positions adopted from the
+ * venues): a residual never counts more than is still held of its outcome, and once a later
+ * order left less held, it shrinks to that for good. Residuals of a trade an earlier run left
+ * and whose pair is not loaded are neither locked nor marked (they are left to a person).
+ *
+ * A trade recovered from an earlier run's orders holds its pair in the risk gate from the
+ * look-up until it is done (pm_risk_trade_begin): no new trade on the pair starts while its
+ * outcome is unknown or its residual is being resolved. */
 #ifndef PM_ENGINE_LIVE_H
 #define PM_ENGINE_LIVE_H
 
@@ -63,6 +81,7 @@ typedef struct pm_live_stats {
     uint64_t trades, done, one_legged, hedged, unwound, unresolved, dust;
     uint64_t orders, queue_full;
     pm_usd_t locked_pnl;            /* Σ over finished trades: hedged contracts × $1 − their cash */
+    pm_usd_t residual_mark;         /* what their residuals would fetch sold now (see above) */
 } pm_live_stats;
 
 pm_live *pm_live_new(const pm_live_config *c);

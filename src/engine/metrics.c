@@ -91,6 +91,11 @@ static void render_live(sink *k, const pm_metrics_snap *s, const pm_live_metrics
     head(k, "pmarb_live_pnl_dollars", "gauge", "Live PnL, dollars (exact): realized, and open positions marked at the bids.");
     dollars(k, "pmarb_live_pnl_dollars", "{kind=\"realized\"}", s->live_pnl_realized);
     dollars(k, "pmarb_live_pnl_dollars", "{kind=\"marked\"}", s->live_pnl_marked);
+    head(k, "pmarb_risk_pnl_dollars", "gauge",
+         "The PnL the daily loss limit watches (their sum), dollars (exact): locked by finished trades (hedged contracts at "
+         "$1 less their cash), and the residuals they left marked at the bids less the sale's fee.");
+    dollars(k, "pmarb_risk_pnl_dollars", "{kind=\"locked\"}", s->live_pnl_locked);
+    dollars(k, "pmarb_risk_pnl_dollars", "{kind=\"residual_mark\"}", s->live_residual_mark);
     if (!live) return;
     uint64_t v[PM_VENUE_COUNT];
     for (int i = 0; i < PM_VENUE_COUNT; i++) v[i] = atomic_load(&live->orders[i]);

@@ -31,6 +31,9 @@ typedef struct pm_metrics_snap {
     uint64_t open_orders;
     int64_t live_pnl_realized;            /* live: locked at settlement of hedged pairs, micro-dollars */
     int64_t live_pnl_marked;              /* live: positions marked at the bids, minus their cost */
+    int64_t live_pnl_locked;              /* live: finished trades' hedged contracts at $1 less their cash */
+    int64_t live_residual_mark;           /* live: what those trades left unhedged, sold at the bids now
+                                             (less the fee); + locked: the daily loss limit's figure */
 } pm_metrics_snap;
 
 /* Counters and latency histograms of live execution, updated by the executor threads with

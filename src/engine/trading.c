@@ -333,12 +333,13 @@ void pm_trading_tick(pm_trading *t, int64_t now) {
         if (t->o.kill_flag && *t->o.kill_flag) kill_switch(t, "SIGUSR1");
         else if (t->cfg->risk.kill_file[0] && !access(t->cfg->risk.kill_file, F_OK)) kill_switch(t, "kill_file");
     }
-    /* the day's PnL for the loss limit: every trade's hedged contracts at the $1 they pay, less
-     * all the cash the trade took (a residual counts at nothing until it is sold). Marking both
-     * legs of a hedged pair at their bids would count the spread as a loss. */
+    /* the day's PnL for the loss limit, realized plus marked to market: every finished trade's
+     * hedged contracts at the $1 they pay, less all the cash the trade took, plus what the
+     * residuals those trades left would fetch sold at the bids now (fees included). A hedged pair
+     * stays at $1: marking both its legs at their bids would count the spread as a loss. */
     pm_live_stats st;
     pm_live_get_stats(t->live, &st);
-    pm_risk_set_pnl(t->risk, st.locked_pnl, pm_wall_ns());
+    pm_risk_set_pnl(t->risk, st.locked_pnl + st.residual_mark, pm_wall_ns());
     reconcile_tick(t, now);
 }
 
@@ -362,6 +363,10 @@ void pm_trading_snapshot(const pm_trading *t, pm_metrics_snap *s) {
     pm_live_pnl(t->live, &realized, &marked);
     s->live_pnl_realized = realized;
     s->live_pnl_marked = marked;
+    pm_live_stats st;
+    pm_live_get_stats(t->live, &st);
+    s->live_pnl_locked = st.locked_pnl;
+    s->live_residual_mark = st.residual_mark;
 }
 
 void pm_trading_get_report(const pm_trading *t, pm_trading_report *out) {

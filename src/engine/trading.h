@@ -12,9 +12,10 @@
  * While running (pm_trading_tick, between messages): results are taken in; the kill switch —
  * [risk] kill_file appearing, or SIGUSR1 — cancels every open order on both venues and stops
  * new orders for the rest of the run, the feeds going on; the day's PnL (each trade's hedged
- * contracts at the $1 they pay less all its cash: a residual counts at nothing) goes to the
- * gate; every [risk] reconcile_seconds new intents pause, the trades in flight
- * finish, the writer is flushed and a thread reconciles again (a difference halts).
+ * contracts at the $1 they pay less all its cash, plus its residual marked at the bid less the
+ * sale's fee: live.h) goes to the gate; every [risk] reconcile_seconds new intents pause, the
+ * trades in flight finish, the writer is flushed and a thread reconciles again (a difference
+ * halts).
  *
  * Stop: no new intents, trades in flight finish (bounded), open orders are cancelled, the
  * writer is flushed and, when no order's outcome is unknown, the journals are cleared. */

@@ -91,7 +91,8 @@ static void test_render(void **state) {
     assert_int_equal(pm_metrics_render(&s, NULL, buf, 100), -1); /* too small: refused, not cut */
 }
 
-/* Live mode: risk refusals, kill/halt, PnL, the executors' counters and histograms. */
+/* Live mode: risk refusals, kill/halt, PnL (the ledger's, and the daily loss limit's), the
+ * executors' counters and histograms. */
 static void test_render_live(void **state) {
     (void)state;
     pm_metrics_snap s = sample();
@@ -101,6 +102,8 @@ static void test_render_live(void **state) {
     s.open_orders = 1;
     s.live_pnl_realized = 2500000;
     s.live_pnl_marked = -10000;
+    s.live_pnl_locked = -1400000;
+    s.live_residual_mark = 1140000;
     static pm_live_metrics m;
     pm_live_metrics_init(&m);
     atomic_store(&m.orders[PM_VENUE_KALSHI], 9);
@@ -119,6 +122,8 @@ static void test_render_live(void **state) {
         "\npmarb_open_orders 1\n",
         "\npmarb_live_pnl_dollars{kind=\"realized\"} 2.500000\n",
         "\npmarb_live_pnl_dollars{kind=\"marked\"} -0.010000\n",
+        "\n# TYPE pmarb_risk_pnl_dollars gauge\npmarb_risk_pnl_dollars{kind=\"locked\"} -1.400000\n"
+        "pmarb_risk_pnl_dollars{kind=\"residual_mark\"} 1.140000\n",
         "\npmarb_orders_total{venue=\"kalshi\"} 9\n",
         "\npmarb_order_results_total{venue=\"polymarket\",result=\"partial\"} 3\n",
         "\npmarb_one_legged_total 3\n",

@@ -1,8 +1,8 @@
 /* test_risk.c — the live risk gate (core/risk.h): every refusal reason at its exact boundary
  * and in enum order, the token bucket's refill to the nanosecond, reservations released and
  * fills held by order_done, cash room above the venue minimum, the detector's room, cooldown
- * and blacklist from one-legged outcomes, the daily loss across a UTC day boundary, and the
- * pair table's moves and resizes. */
+ * and blacklist from one-legged outcomes, the daily loss across a UTC day boundary, a pair held
+ * by trades the gate did not admit (recovered ones), and the pair table's moves and resizes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -455,6 +455,39 @@ static void test_hold(void **state) {
     pm_risk_free(r);
 }
 
+/* A recovered trade holds its pair like an admitted one: refused as busy (counted), no room for
+ * the detector, nothing reserved; the pair is free once every holder is done, and a done
+ * without a holder changes nothing. */
+static void test_trade_begin(void **state) {
+    (void)state;
+    pm_risk_limits l = wide();
+    pm_risk *r = gate(&l, 2);
+    pm_risk_trade_begin(r, 1);
+    pm_risk_trade_begin(r, 1); /* two recovered trades on the pair */
+    assert_int_equal(admit1(r, 1, K, C(1), D(1)), PM_RISK_PAIR_BUSY);
+    room(r, 1, 0, 0);
+    room(r, 0, C(1000), D(1000));
+    pm_risk_stats s = stats(r);
+    assert_int_equal(s.open_orders, 0);
+    assert_int_equal(s.reserved_qty[K], 0);
+    /* a hedge of the recovered trade still goes out */
+    assert_int_equal(pm_risk_admit_order(r, 1, &(pm_risk_leg){P, C(2), D(1)}, T0), PM_RISK_OK);
+    pm_risk_order_done(r, 1, &(pm_risk_leg){P, C(2), D(1)}, C(2), D(1));
+    pm_risk_trade_done(r, 1);
+    assert_int_equal(admit1(r, 1, K, C(1), D(1)), PM_RISK_PAIR_BUSY);
+    pm_risk_trade_done(r, 1);
+    assert_int_equal(admit1(r, 1, K, C(1), D(1)), PM_RISK_OK);
+    pm_risk_trade_done(r, 1);
+    pm_risk_trade_done(r, 1); /* no holder: still free */
+    assert_int_equal(admit1(r, 1, K, C(1), D(1)), PM_RISK_OK);
+    s = stats(r);
+    assert_int_equal(s.refused[PM_RISK_PAIR_BUSY], 2);
+    assert_int_equal(s.refused[PM_RISK_OK], 2);
+    pm_risk_trade_begin(r, 2); /* beyond the table: ignored */
+    pm_risk_trade_done(r, 2);
+    pm_risk_free(r);
+}
+
 static void test_resize(void **state) {
     (void)state;
     pm_risk_limits l = wide();
@@ -493,7 +526,7 @@ int main(void) {
         cmocka_unit_test(test_room),            cmocka_unit_test(test_enum_order),
         cmocka_unit_test(test_malformed),       cmocka_unit_test(test_cooldown_blacklist),
         cmocka_unit_test(test_daily_loss),      cmocka_unit_test(test_hold),
-        cmocka_unit_test(test_resize),
+        cmocka_unit_test(test_trade_begin),     cmocka_unit_test(test_resize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
