@@ -23,12 +23,12 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: pmarb bench-exec [--trades N] [--gap-us G] [--spin-us S] [--json]\n\n"
+    "usage: pmarb bench-exec [--trades N] [--gap-us G] [--spin-us S|auto] [--json]\n\n"
     "Runs N sequential trades (default 300) of two legs through the live order path — risk gate,\n"
     "dispatch, both executor threads with their journals (in a temporary directory), the parked\n"
     "second leg and its hand-over, each venue's own order connection — against a venue on\n"
     "loopback that answers at once, G microseconds apart (default 100000), executors spinning\n"
-    "S microseconds after each command (default 2000, as [run] executor_spin_us; -1: always). Prints\n"
+    "S microseconds after each command (-1: always; default auto, as [run] executor_spin_us). Prints\n"
     "p50/p99 of intent -> first order written to the socket and of first answer -> second order\n"
     "written to the socket: pmarb's own share, without any venue's time.\n";
 
@@ -134,20 +134,25 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
         fputs(usage, stdout);
         return PM_EXIT_OK;
     }
-    long trades = 300, gap_us = 100000, spin_us = 2000;
+    long trades = 300, gap_us = 100000, spin_us = 0;
+    int spin_auto = 1;
     int json = 0;
     for (int i = 1; i < argc; i++) {
         long *dst = !strcmp(argv[i], "--trades") ? &trades : !strcmp(argv[i], "--gap-us") ? &gap_us
                     : !strcmp(argv[i], "--spin-us") ? &spin_us : NULL;
         if (!strcmp(argv[i], "--json")) json = 1;
+        else if (dst == &spin_us && i + 1 < argc && !strcmp(argv[i + 1], "auto")) spin_auto = 1, i++;
         else if (dst && i + 1 < argc) {
             char *end;
             *dst = strtol(argv[++i], &end, 10);
+            if (dst == &spin_us) spin_auto = 0;
             if (*end || *dst < (dst == &spin_us ? -1 : dst == &trades ? 1 : 0) || *dst > 10000000)
                 return pm_cli_usage_error("bench-exec", "bad value for %s", argv[i - 1]);
         } else return pm_cli_usage_error("bench-exec", "unknown argument '%s'", argv[i]);
     }
     if (trades > PM_HIST_SAMPLES) return pm_cli_usage_error("bench-exec", "--trades is at most %d", PM_HIST_SAMPLES);
+    int64_t spin_ns = pm_executor_spin_ns(spin_auto ? PM_CFG_AUTO : spin_us);
+    spin_us = spin_ns < 0 ? -1 : (long)(spin_ns / 1000);
     static pm_config cfg;
     pm_config_defaults(&cfg);
     cfg.strategy.first_leg = PM_FIRST_KALSHI;
@@ -184,7 +189,7 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
             break;
         }
         pm_executor_config xc = {.venue = &iv->base, .journal_path = path, .metrics = m, .find_attempts = 1,
-                                 .find_backoff_ms = 1, .spin_ns = spin_us < 0 ? -1 : spin_us * 1000};
+                                 .find_backoff_ms = 1, .spin_ns = spin_ns};
         rc = pm_executor_start(&xc, &x[v], &err);
     }
     pm_book book;
@@ -246,13 +251,18 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     free(m);
     if (rc) return pm_cli_fail("bench-exec: %s", err.msg);
     if (json)
-        printf("{\"trades\":%ld,\"gap_us\":%ld,\"spin_us\":%ld,\"intent_to_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64
+        printf("{\"trades\":%ld,\"gap_us\":%ld,\"spin_us\":%ld,\"spin_auto\":%s,\"intent_to_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64
                ",\"n\":%d},\"ack_to_second_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64 ",\"n\":%d}}\n",
-               trades, gap_us, spin_us, first.p50, first.p99, n1, second.p50, second.p99, n2);
-    else
-        printf("%ld trades, %ld us apart, executors spinning %ld us:\n"
+               trades, gap_us, spin_us, spin_auto ? "true" : "false", first.p50, first.p99, n1, second.p50, second.p99, n2);
+    else {
+        char spin[48];
+        if (spin_us < 0) snprintf(spin, sizeof spin, "always");
+        else snprintf(spin, sizeof spin, "%ld us after each command", spin_us);
+        printf("%ld trades, %ld us apart, executors spinning %s%s:\n"
                "  intent -> first order on the wire    p50 %.1f us  p99 %.1f us  (%d)\n"
                "  first answer -> second on the wire   p50 %.1f us  p99 %.1f us  (%d)\n",
-               trades, gap_us, spin_us, first.p50 / 1e3, first.p99 / 1e3, n1, second.p50 / 1e3, second.p99 / 1e3, n2);
+               trades, gap_us, spin, spin_auto ? " (auto)" : "", first.p50 / 1e3, first.p99 / 1e3, n1, second.p50 / 1e3,
+               second.p99 / 1e3, n2);
+    }
     return PM_EXIT_OK;
 }

@@ -18,7 +18,8 @@ typedef struct key_def {
     key_type type;
     size_t offset, size;        /* field in pm_config; size for strings */
     const char *def;            /* default, as it would be written in the file */
-    const char *const *names;   /* T_ENUM: allowed values, NULL-terminated, index = value */
+    const char *const *names;   /* T_ENUM: allowed values, NULL-terminated, index = value;
+                                   T_INT: non-NULL when it also takes "auto" (PM_CFG_AUTO) */
     int64_t min, max;           /* T_INT bounds; T_RATIO bounds (scale 6) */
 } key_def;
 
@@ -28,11 +29,13 @@ static const char *const sig_names[] = {"eoa", "poly_proxy", "poly_gnosis_safe",
 static const char *const exec_names[] = {"sequential", "simultaneous", NULL};
 static const char *const leg_names[] = {"auto", "kalshi", "polymarket", NULL};
 static const char *const mode_names[] = {"paper", "live", NULL};
+static const char *const auto_name[] = {"auto", NULL};
 static const char *const level_names[] = {"debug", "info", "warn", "error", NULL};
 
 #define F(sec, name) offsetof(pm_config, sec.name), sizeof(((pm_config *)0)->sec.name)
 #define STR(sec, name, d) {#sec, #name, T_STR, F(sec, name), d, NULL, 0, 0}
 #define INT(sec, name, d, lo, hi) {#sec, #name, T_INT, F(sec, name), d, NULL, lo, hi}
+#define INT_AUTO(sec, name, d, lo, hi) {#sec, #name, T_INT, F(sec, name), d, auto_name, lo, hi}
 #define BOOL(sec, name, d) {#sec, #name, T_BOOL, F(sec, name), d, NULL, 0, 1}
 #define ENUM(sec, name, d, n) {#sec, #name, T_ENUM, F(sec, name), d, n, 0, 0}
 #define USD(sec, name, d) {#sec, #name, T_USD, F(sec, name), d, NULL, 0, 0}
@@ -96,7 +99,7 @@ static const key_def keys[] = {
     ENUM(run, mode, "paper", mode_names),
     STR(run, http_listen, "127.0.0.1:9464"),
     INT(run, status_interval_s, "5", 1, 3600),
-    INT(run, executor_spin_us, "2000", -1, 10000000),
+    INT_AUTO(run, executor_spin_us, "auto", -1, 10000000),
     ENUM(log, level, "info", level_names),
     INT(log, rate_limit_ms, "10000", 0, 3600000),
 };
@@ -131,8 +134,10 @@ static int set_value(pm_config *cfg, const key_def *k, const char *text, pm_err 
     case T_INT: {
         static const pm_decimal_spec spec = {0, 0, 1, INT64_MIN + 1, INT64_MAX, "value"};
         int64_t v;
-        if (pm_decimal_parse(text, len, &spec, &v, NULL) || v < k->min || v > k->max)
-            return pm_err_set(err, "must be a whole number from %lld to %lld", (long long)k->min, (long long)k->max);
+        if (k->names && !strcasecmp(text, "auto")) v = PM_CFG_AUTO;
+        else if (pm_decimal_parse(text, len, &spec, &v, NULL) || v < k->min || v > k->max)
+            return pm_err_set(err, "must be %sa whole number from %lld to %lld", k->names ? "auto or " : "", (long long)k->min,
+                              (long long)k->max);
         *(int64_t *)f = v;
         return 0;
     }
@@ -316,7 +321,10 @@ static void value_text(const pm_config *cfg, const key_def *k, char *out, size_t
     const void *f = cfield(cfg, k);
     switch (k->type) {
     case T_STR: snprintf(out, n, "%s", (const char *)f); break;
-    case T_INT: snprintf(out, n, "%lld", (long long)*(const int64_t *)f); break;
+    case T_INT:
+        if (k->names && *(const int64_t *)f == PM_CFG_AUTO) snprintf(out, n, "auto");
+        else snprintf(out, n, "%lld", (long long)*(const int64_t *)f);
+        break;
     case T_BOOL: snprintf(out, n, "%s", *(const int *)f ? "on" : "off"); break;
     case T_ENUM: snprintf(out, n, "%s", k->names[*(const int *)f]); break;
     default: pm_fixed_format_exact(*(const int64_t *)f, 0, out, n); break;

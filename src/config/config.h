@@ -14,6 +14,7 @@
 #include "util/log.h"
 
 #define PM_CFG_STR_MAX 1024
+#define PM_CFG_AUTO INT64_MIN /* an integer key set to "auto" */
 
 typedef enum pm_kalshi_env { PM_KALSHI_DEMO = 0, PM_KALSHI_PROD = 1 } pm_kalshi_env;
 typedef enum pm_kalshi_tier { PM_TIER_BASIC, PM_TIER_ADVANCED, PM_TIER_PREMIER, PM_TIER_PARAGON, PM_TIER_PRIME } pm_kalshi_tier;
@@ -94,7 +95,8 @@ typedef struct pm_config {
         int mode;                      /* pm_run_mode */
         char http_listen[256];
         int64_t status_interval_s;
-        int64_t executor_spin_us;      /* how long an idle executor busy-waits before sleeping; -1 always */
+        int64_t executor_spin_us;      /* how long an idle executor busy-waits before sleeping; -1 always;
+                                          PM_CFG_AUTO: pm_executor_spin_ns decides */
     } run;
     struct {
         int level;                     /* pm_log_level */

@@ -1,6 +1,7 @@
 /* executor.c — a venue's executor thread (see executor.h). */
 #include "engine/executor.h"
 
+#include "config/config.h"
 #include "engine/spsc.h"
 #include "engine/wake.h"
 #include "util/clock.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define QUEUE_CAP 64
 #define PARK_MAX 32
@@ -275,6 +277,11 @@ static void *executor_main(void *arg) {
         pm_wake_wait(&x->wake, mark, spin, SLEEP_NS);
     }
     return NULL;
+}
+
+int64_t pm_executor_spin_ns(int64_t spin_us) {
+    if (spin_us == PM_CFG_AUTO) spin_us = sysconf(_SC_NPROCESSORS_ONLN) >= 4 ? -1 : 2000;
+    return spin_us < 0 ? -1 : spin_us * 1000;
 }
 
 int pm_executor_start(const pm_executor_config *cfg, pm_executor **out, pm_err *err) {

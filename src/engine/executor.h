@@ -80,6 +80,11 @@ typedef struct pm_executor_config {
     int64_t spin_ns;            /* busy-wait before sleeping (−1: always; a parked leg always spins) */
 } pm_executor_config;
 
+/* The spin of [run] executor_spin_us (microseconds, -1 always): "auto" spins always on a
+ * machine with 4 or more online CPUs (the feed thread and both executors each keep a core),
+ * else 2000 µs (spinning threads would take the cores the feed thread needs). */
+int64_t pm_executor_spin_ns(int64_t spin_us);
+
 int pm_executor_start(const pm_executor_config *cfg, pm_executor **out, pm_err *err);
 /* a's GO/DROP for parked second legs go to b (and b's to a). Before any command. */
 void pm_executor_pair(pm_executor *a, pm_executor *b);

@@ -214,7 +214,7 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
         pm_executor_config xc = {
             .venue = xv[v], .journal_path = t->journal[v], .metrics = o->metrics,
             .find_attempts = FIND_ATTEMPTS, .find_backoff_ms = FIND_BACKOFF_MS,
-            .spin_ns = cfg->run.executor_spin_us < 0 ? -1 : cfg->run.executor_spin_us * 1000,
+            .spin_ns = pm_executor_spin_ns(cfg->run.executor_spin_us),
         };
         xv[v] = NULL; /* the executor owns it now, started or not */
         rc = pm_executor_start(&xc, &t->x[v], err);

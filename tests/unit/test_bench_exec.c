@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -22,6 +23,16 @@ static void test_json(void **state) {
     assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "intent_to_wire"), "n")), 20);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "ack_to_second_wire"), "n")), 20);
     assert_true(json_integer_value(json_object_get(json_object_get(doc, "intent_to_wire"), "p50_ns")) > 0);
+    /* spinning "auto": always with 4 or more CPUs, else 2 ms */
+    assert_true(json_is_true(json_object_get(doc, "spin_auto")));
+    assert_int_equal(json_integer_value(json_object_get(doc, "spin_us")), sysconf(_SC_NPROCESSORS_ONLN) >= 4 ? -1 : 2000);
+    json_decref(doc);
+    pm_test_run_free(&r);
+    r = pm_test_run(NULL, NULL, (const char *const[]){"bench-exec", "--trades", "5", "--spin-us", "-1", "--json", NULL});
+    assert_int_equal(r.status, 0);
+    doc = json_loads(r.out, 0, NULL);
+    assert_false(json_is_true(json_object_get(doc, "spin_auto")));
+    assert_int_equal(json_integer_value(json_object_get(doc, "spin_us")), -1);
     json_decref(doc);
     pm_test_run_free(&r);
     r = pm_test_run(NULL, NULL, (const char *const[]){"bench-exec", "--trades", "0", NULL});

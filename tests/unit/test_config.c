@@ -69,6 +69,7 @@ static void test_defaults(void **state) {
     assert_int_equal(c.run.mode, PM_MODE_PAPER);
     assert_int_equal(c.risk.max_hedge_loss, 50000);
     assert_int_equal(c.log.level, PM_LOG_INFO);
+    assert_true(c.run.executor_spin_us == PM_CFG_AUTO);
     assert_string_equal(c.source, "");
     for (int i = 0; i < pm_config_key_count(); i++) assert_int_equal(c.line[i], 0);
 }
@@ -84,7 +85,8 @@ static void test_valid_file(void **state) {
                   "[strategy]\nmin_edge = 0.015\nsame_venue = ON\nexecution = simultaneous\nmax_size = 12.5\n"
                   "[match]\nreview_threshold = 0.9\n"
                   "[risk]\nkill_file = /tmp/stop pmarb\n"
-                  "[log]\nlevel = debug\n",
+                  "[log]\nlevel = debug\n"
+                  "[run]\nexecutor_spin_us = -1\n",
                   &c, &err);
     if (rc) fail_msg("%s", err.msg);
     assert_string_equal(c.db.path, "/var/lib/pmarb/m.db");
@@ -98,8 +100,13 @@ static void test_valid_file(void **state) {
     assert_int_equal(c.match.review_threshold, 900000);
     assert_string_equal(c.risk.kill_file, "/tmp/stop pmarb");
     assert_int_equal(c.log.level, PM_LOG_DEBUG);
+    assert_int_equal(c.run.executor_spin_us, -1);
     assert_string_equal(c.source, f->ini);
     assert_int_equal(c.line[0], 3); /* [db] path is on line 3 */
+    assert_int_equal(load(f, "[run]\nexecutor_spin_us = AUTO\n", &c, &err), 0);
+    assert_true(c.run.executor_spin_us == PM_CFG_AUTO);
+    assert_int_equal(load(f, "[run]\nexecutor_spin_us = 500\n", &c, &err), 0);
+    assert_int_equal(c.run.executor_spin_us, 500);
 }
 
 static void test_errors_name_file_and_line(void **state) {
@@ -108,6 +115,9 @@ static void test_errors_name_file_and_line(void **state) {
     expect_error(f, "[db]\n\npaht = x\n", "3: unknown key 'paht' in [db]");
     expect_error(f, "[kalshi]\nenv = production\n", "2: [kalshi] env = 'production': must be one of demo | prod");
     expect_error(f, "[db]\nbusy_timeout_ms = 5s\n", "2: [db] busy_timeout_ms = '5s': must be a whole number from 0 to 600000");
+    expect_error(f, "[db]\nbusy_timeout_ms = auto\n", "2: [db] busy_timeout_ms = 'auto': must be a whole number from 0 to 600000");
+    expect_error(f, "[run]\nexecutor_spin_us = -2\n",
+                 "2: [run] executor_spin_us = '-2': must be auto or a whole number from -1 to 10000000");
     expect_error(f, "[db]\nbusy_timeout_ms = 600001\n",
                  "2: [db] busy_timeout_ms = '600001': must be a whole number from 0 to 600000");
     expect_error(f, "[strategy]\nsame_venue = maybe\n", "2: [strategy] same_venue = 'maybe': must be on or off");
