@@ -68,8 +68,9 @@ static pm_usd_t take(pm_ledger_pos *p, pm_qty_t n) {
 }
 
 int pm_ledger_apply(pm_ledger *l, pm_venue v, const char *market_id, pm_outcome o, pm_side side, pm_qty_t delivered,
-                    pm_usd_t cash, const pm_ledger_pos *changed[2], int *nchanged, pm_err *err) {
+                    pm_usd_t cash, const pm_ledger_pos *changed[2], int *nchanged, pm_qty_t *netted, pm_err *err) {
     *nchanged = 0;
+    if (netted) *netted = 0;
     if (delivered < 0) return pm_err_set(err, "negative quantity %lld", (long long)delivered);
     if (!delivered && !cash) return 0;
     pm_ledger_pos *p = get_or_add(l, v, market_id, o, err);
@@ -93,6 +94,7 @@ int pm_ledger_apply(pm_ledger *l, pm_venue v, const char *market_id, pm_outcome 
         charge -= charge_net;
         changed[(*nchanged)++] = other;
     }
+    if (netted) *netted = net;
     p->qty += delivered - net;
     p->cost += charge;
     changed[(*nchanged)++] = p;

@@ -41,9 +41,10 @@ int pm_ledger_set(pm_ledger *l, pm_venue v, const char *market_id, pm_outcome o,
 
 /* An order's fill (or more of it): side, the contracts it delivered (a sale: contracts sold)
  * and the cash it took (a sale: negative). The positions it changed (one or two) are written
- * to changed[0..*nchanged) so the caller can store them. */
+ * to changed[0..*nchanged) so the caller can store them; *netted (may be NULL) gets how many
+ * of the contracts closed an opposite Kalshi holding instead of being held. */
 int pm_ledger_apply(pm_ledger *l, pm_venue v, const char *market_id, pm_outcome o, pm_side side, pm_qty_t delivered,
-                    pm_usd_t cash, const pm_ledger_pos *changed[2], int *nchanged, pm_err *err);
+                    pm_usd_t cash, const pm_ledger_pos *changed[2], int *nchanged, pm_qty_t *netted, pm_err *err);
 
 /* The position (NULL when never held). */
 const pm_ledger_pos *pm_ledger_get(const pm_ledger *l, pm_venue v, const char *market_id, pm_outcome o);

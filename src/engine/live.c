@@ -30,6 +30,8 @@ typedef struct side {
     pm_exec_market mkt;
     pm_qty_t held;                        /* contracts held from this trade's orders on it */
     pm_usd_t cash;                        /* money they took */
+    pm_qty_t netted;                      /* of held: Kalshi closed them against an opposite holding
+                                             (another trade's), paying $1 a pair into cash */
 } side;
 
 typedef struct lorder {
@@ -347,15 +349,17 @@ static void account(pm_live *l, trade *t, lorder *o, const pm_exec_ack *a) {
     side *s = &t->s[o->side];
     const pm_ledger_pos *changed[2];
     int n = 0;
+    pm_qty_t netted = 0;
     pm_err err;
     if (pm_ledger_apply(l->c.ledger, s->venue, s->market_id, s->outcome, o->order.side, dq > 0 ? dq : 0, dc, changed, &n,
-                        &err))
+                        &netted, &err))
         pm_warn("live", "ledger refused a fill", PM_KV_S("order", o->order.id), PM_KV_S("reason", err.msg));
     store_positions(l, changed, n);
     for (int i = 0; i < n; i++)
         pm_residuals_held(&l->res, changed[i]->venue, changed[i]->market_id, changed[i]->outcome, changed[i]->qty);
     s->held += o->order.side == PM_SIDE_BUY ? dq : -dq;
     s->cash += dc;
+    s->netted += netted;
     o->filled = a->filled;
     o->delivered = a->delivered;
     o->cash = a->cash;
@@ -538,9 +542,14 @@ static void keep_residual(pm_live *l, const trade *t) {
 
 static void finish(pm_live *l, trade *t, const char *how) {
     pm_qty_t hedged = t->s[0].held < t->s[1].held ? t->s[0].held : t->s[1].held;
-    pm_usd_t value = 0;
+    pm_usd_t value = 0, credit = 0;
     if (hedged > 0) pm_notional(PM_PX_ONE, hedged, PM_ROUND_FLOOR, &value, NULL);
-    pm_usd_t pnl = value - t->s[0].cash - t->s[1].cash;
+    /* a Kalshi leg that closed another trade's opposite holding was paid $1 a pair at once: that
+     * is the other trade's locked $1 paid early, which it counts already, so this trade's
+     * figure leaves it out (its hedged contracts still count: the two venues' other legs now
+     * make the pair) */
+    if (t->s[0].netted + t->s[1].netted > 0) pm_notional(PM_PX_ONE, t->s[0].netted + t->s[1].netted, PM_ROUND_FLOOR, &credit, NULL);
+    pm_usd_t pnl = value - t->s[0].cash - t->s[1].cash - credit;
     if (!t->recovery) {
         l->st.locked_pnl += pnl;
         keep_residual(l, t);

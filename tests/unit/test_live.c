@@ -448,7 +448,10 @@ static void test_residual_marked_at_bid(void **state) {
 
 /* A later trade buys 10 Kalshi NO: Kalshi nets them against the 10 YES held (the 6 hedged and the
  * 4 of the residual), paying $10 into that trade's cash. The residual is gone — for good: the
- * YES bought again afterwards belong to a trade that counts them itself. */
+ * YES bought again afterwards belong to a trade that counts them itself. The $10 is the first
+ * trade's locked value paid early: the second trade's locked figure leaves it out, so the three
+ * add up to what is really locked (6 Polymarket NO + 10 YES pay 6 whichever way; 6.90 went out
+ * for them; the third trade locks 0.40). */
 static void test_residual_netted_counts_once(void **state) {
     (void)state;
     rig r;
@@ -474,6 +477,8 @@ static void test_residual_netted_counts_once(void **state) {
     pm_live_get_stats(r.live, &st);
     assert_int_equal(st.done, 3);
     assert_int_equal(st.unresolved, 1);
+    assert_int_equal(st.locked_pnl, -1400000 + (Q(10) - (6000000 - Q(10)) - 3500000 - Q(10)) + (Q(10) - 4100000 - 5500000));
+    assert_int_equal(st.locked_pnl, -500000);
     rig_stop(&r);
 }
 
