@@ -106,9 +106,11 @@ static void status_line(pm_engine *e, pm_links *l, pm_trading *tr, FILE *f, uint
     if (tr) {
         pm_trading_report r;
         pm_trading_get_report(tr, &r);
+        char mark[PM_FIXED_BUF];
         pm_fixed_format(r.live.locked_pnl, 2, PM_ROUND_FLOOR, pnl, sizeof pnl);
-        fprintf(f, " live_orders=%" PRIu64 " one_legged=%" PRIu64 " locked_pnl=%s%s\n", r.live.orders, r.live.one_legged, pnl,
-                r.risk.killed ? " KILLED" : r.risk.halted ? " HALTED" : "");
+        pm_fixed_format(r.live.residual_mark, 2, PM_ROUND_FLOOR, mark, sizeof mark);
+        fprintf(f, " live_orders=%" PRIu64 " one_legged=%" PRIu64 " locked_pnl=%s residual_mark=%s%s\n", r.live.orders,
+                r.live.one_legged, pnl, mark, r.risk.killed ? " KILLED" : r.risk.halted ? " HALTED" : "");
     } else {
         pm_fixed_format(t.locked_pnl, 2, PM_ROUND_FLOOR, pnl, sizeof pnl);
         fprintf(f, " paper_pnl=%s\n", pnl);
@@ -153,14 +155,16 @@ static int span(FILE *out, const char *name, pm_hist *h) {
 
 /* Live trading's summary lines (after the engine's). */
 static void live_summary(const pm_trading_report *r, pm_live_metrics *m, FILE *out) {
-    char a[PM_FIXED_BUF], b[PM_FIXED_BUF];
+    char a[PM_FIXED_BUF], b[PM_FIXED_BUF], c[PM_FIXED_BUF];
     fprintf(out, "live trades %" PRIu64 " (%" PRIu64 " done), orders %" PRIu64 "; one-legged %" PRIu64 ": hedged %" PRIu64
             ", unwound %" PRIu64 ", dust %" PRIu64 ", unresolved %" PRIu64 "\n",
             r->live.trades, r->live.done, r->live.orders, r->live.one_legged, r->live.hedged, r->live.unwound, r->live.dust,
             r->live.unresolved);
     pm_fixed_format(r->live.locked_pnl, 6, PM_ROUND_HALF_EVEN, a, sizeof a);
     pm_fixed_format(r->marked, 6, PM_ROUND_HALF_EVEN, b, sizeof b);
-    fprintf(out, "live PnL locked %s, open positions marked at bids %s\n", a, b);
+    pm_fixed_format(r->live.residual_mark, 6, PM_ROUND_HALF_EVEN, c, sizeof c);
+    fprintf(out, "live PnL locked %s + residuals marked at bids %s (what the daily loss limit watches); every open position marked at bids %s\n",
+            a, c, b);
     fprintf(out, "risk refusals:");
     for (int i = 1; i < PM_RISK_REASON_COUNT; i++)
         if (r->risk.refused[i]) fprintf(out, " %s %" PRIu64, pm_risk_reason_name((pm_risk_reason)i), r->risk.refused[i]);
