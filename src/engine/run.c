@@ -163,7 +163,9 @@ static void live_summary(const pm_trading_report *r, pm_live_metrics *m, FILE *o
     pm_fixed_format(r->live.locked_pnl, 6, PM_ROUND_HALF_EVEN, a, sizeof a);
     pm_fixed_format(r->marked, 6, PM_ROUND_HALF_EVEN, b, sizeof b);
     pm_fixed_format(r->live.residual_mark, 6, PM_ROUND_HALF_EVEN, c, sizeof c);
-    fprintf(out, "live PnL locked %s + residuals marked at bids %s (what the daily loss limit watches); every open position marked at bids %s\n",
+    fprintf(out,
+            "live PnL locked %s + residuals marked at bids %s (what the daily loss limit watches); every open position "
+            "marked at bids %s\n",
             a, c, b);
     fprintf(out, "risk refusals:");
     for (int i = 1; i < PM_RISK_REASON_COUNT; i++)
