@@ -287,6 +287,7 @@ void sim_poly_admin_orders(const sim_poly *p, sim_response *res) {
         if (s->order >= 0) {
             const sim_porder *o = &l->orders[s->order];
             json_object_set_new(j, "status", json_string(status[o->status]));
+            json_object_set_new(j, "original_size", sim_poly_decimal_json(o->original));
             json_object_set_new(j, "size_matched", sim_poly_decimal_json(o->matched));
         }
         json_array_append_new(arr, j);

@@ -172,7 +172,8 @@ void sim_poly_ledger_free(sim_poly *p);
  * /cancel-market-orders, /data/…, /balance-allowance*. */
 void sim_poly_private(sim_poly *p, const sim_request *req, sim_response *res);
 
-/* GET /admin/orders: every order post whose hash the venue computed, with its outcome. */
+/* GET /admin/orders: every order post whose hash the venue computed, with its outcome (status,
+ * original_size, size_matched of the orders taken). */
 void sim_poly_admin_orders(const sim_poly *p, sim_response *res);
 
 /* 0 when the credentials sent in a user-channel subscription are a live API key's. */

@@ -965,8 +965,8 @@ static int user_trades(pm_ws *ws, user_feed *u, const char *order_id, int want, 
     return n;
 }
 
-/* The admin listing's entry of an order: its status and size_matched. */
-static void admin_entry(fixture *f, const char *id, const char *status, const char *size_matched) {
+/* The admin listing's entry of an order: its status, original_size and size_matched. */
+static void admin_entry(fixture *f, const char *id, const char *status, const char *original, const char *size_matched) {
     json_t *doc, *e;
     size_t i;
     int found = 0;
@@ -974,6 +974,7 @@ static void admin_entry(fixture *f, const char *id, const char *status, const ch
     json_array_foreach(json_object_get(doc, "orders"), i, e) {
         if (strcmp(json_string_value(json_object_get(e, "id")), id)) continue;
         assert_string_equal(json_string_value(json_object_get(e, "status")), status);
+        assert_string_equal(json_string_value(json_object_get(e, "original_size")), original);
         assert_string_equal(json_string_value(json_object_get(e, "size_matched")), size_matched);
         found++;
     }
@@ -1034,7 +1035,7 @@ static void test_partial_fill_fault(void **state) {
     pm_qty_t ws_size;
     assert_int_equal(user_trades(ws, &u, id, r.n, &ws_size), r.n);
     assert_int_equal(ws_size, 2500000);
-    admin_entry(f, id, "MATCHED", "2.5");
+    admin_entry(f, id, "MATCHED", "5", "2.5");
     /* $4.00 at the limit: 4 / limit shares to 4 decimals, half of that in hundredths */
     pm_qty_t shares = 4 * PM_SCALE * (PM_SCALE / 100) / limit * 100;
     r = fak_buy(f, "FAK", 4 * PM_SCALE, shares, odd, 200);
@@ -1044,14 +1045,14 @@ static void test_partial_fill_fault(void **state) {
     /* the fault used up: the whole size */
     r = fak_buy(f, "FAK", maker, 5 * PM_SCALE, full, 200);
     assert_int_equal(r.size, 5 * PM_SCALE);
-    admin_entry(f, full, "MATCHED", "5");
+    admin_entry(f, full, "MATCHED", "5", "5");
     /* a FOK under the fault is killed, changing nothing; the next one fills */
     assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"partial_fill\":true}", NULL, 0, &doc), 200);
     json_decref(doc);
     fak_buy(f, "FOK", maker, 5 * PM_SCALE, id, 400);
     r = fak_buy(f, "FOK", maker, 5 * PM_SCALE, id, 200);
     assert_int_equal(r.size, 5 * PM_SCALE);
-    admin_entry(f, rest_id, "LIVE", "0");
+    admin_entry(f, rest_id, "LIVE", "10", "0");
     pm_ws_free(ws);
     json_decref(u.msgs);
 }
