@@ -21,6 +21,7 @@
 #define SIM_POLY_BATCH_MAX 15     /* orders per POST /orders */
 #define SIM_POLY_CANCEL_MAX 1000  /* ids per DELETE /orders */
 #define SIM_POLY_GTD_GRACE_S 60   /* a GTD order must outlive now by more than this */
+#define SIM_POLY_SIZE_STEP (PM_SCALE / 100) /* order sizes are in hundredths of a share */
 
 typedef struct sim_pkey {
     char api_key[PM_UUID_LEN];
@@ -50,6 +51,7 @@ typedef struct sim_porder {
     int64_t maker_amount, taker_amount; /* 6-decimal base units, as signed */
     pm_px_t price;            /* limit price (BUY rounded down, SELL up when not exact) */
     pm_qty_t original, matched; /* shares */
+    pm_qty_t match_cap;       /* most it may match: original, less under the partial_fill fault */
     pm_usd_t paid;            /* BUY: pUSD spent; SELL: pUSD received (after fees) */
     pm_qty_t got;             /* BUY: shares received (after fees); SELL: shares given */
     int64_t expiration;       /* unix seconds, 0 = none */

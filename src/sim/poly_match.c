@@ -5,7 +5,8 @@
  * rests on the book. Books are the YES token's: a NO order trades against the mirror (a NO
  * ask at p is a YES bid at 1 − p), through sim_poly_set_level which translates.
  *
- * Amounts: a BUY fills at most takerAmount shares and a SELL at most makerAmount shares, at
+ * Amounts: a BUY fills at most takerAmount shares and a SELL at most makerAmount shares (a
+ * market order under the partial_fill fault at most half of that, see poly_orders.c), at
  * the book's prices no worse than the order's (makerAmount/takerAmount for a BUY, the inverse
  * for a SELL); price improvement goes to the taker. A buyer pays ⌈shares × price⌉ micro-pUSD
  * and receives the shares less the taker fee in shares (Polymarket takes buy fees in the
@@ -57,6 +58,8 @@ pm_qty_t *sim_poly_position(sim_poly *p, int account, int market, pm_outcome o) 
 }
 
 static pm_qty_t remaining(const sim_porder *o) { return o->original - o->matched; }
+/* What it may still match: its remaining size, less under the partial_fill fault. */
+static pm_qty_t matchable(const sim_porder *o) { return o->match_cap - o->matched; }
 
 pm_usd_t sim_poly_reserved_usd(const struct sim_poly_ledger *l, int account) {
     pm_usd_t sum = 0;
@@ -97,11 +100,11 @@ static int acceptable(const sim_porder *o, pm_px_t px) {
 pm_qty_t sim_poly_fillable(const sim_poly *p, const sim_porder *o) {
     const pm_book_side *s = taker_side(&p->markets[o->market], o);
     pm_qty_t sum = 0;
-    for (int i = s->n - 1; i >= 0 && sum < remaining(o); i--) {
+    for (int i = s->n - 1; i >= 0 && sum < matchable(o); i--) {
         if (!acceptable(o, outcome_px(o->outcome, s->lv[i].px))) break;
         sum += s->lv[i].qty;
     }
-    return sum < remaining(o) ? sum : remaining(o);
+    return sum < matchable(o) ? sum : matchable(o);
 }
 
 /* Size at an outcome's price on one of its sides, read from the YES book. */
@@ -223,11 +226,11 @@ int sim_poly_execute(sim_poly *p, int order) {
     sim_paccount *a = &l->accounts[o->account];
     pm_qty_t *pos = sim_poly_position(p, o->account, o->market, o->outcome);
     int fills = 0;
-    while (remaining(o) > 0) {
+    while (matchable(o) > 0) {
         const pm_level *best = pm_book_best(taker_side(m, o));
         if (!best) break;
         pm_px_t px = outcome_px(o->outcome, best->px);
-        pm_qty_t have = best->qty, take = have < remaining(o) ? have : remaining(o);
+        pm_qty_t have = best->qty, take = have < matchable(o) ? have : matchable(o);
         if (!acceptable(o, px)) break;
         sim_ptrade *t = new_trade(l);
         if (!t) break;

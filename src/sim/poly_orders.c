@@ -218,6 +218,11 @@ static int place(sim_poly *p, int key, json_t *entry, placed *r) {
         p->faults.reject_orders--;
         return refuse(r, 400, "order rejected by the simulator's fault switch");
     }
+    pm_qty_t cap = shares; /* the partial_fill fault: half, rounded down to the venue's 0.01-share size step */
+    if (market_order && p->faults.partial_orders > 0) {
+        p->faults.partial_orders--;
+        cap = shares / 2 / SIM_POLY_SIZE_STEP * SIM_POLY_SIZE_STEP;
+    }
     sim_porder *po = sim_poly_new_order(l);
     if (!po) return refuse(r, 500, "could not insert order");
     int oi = (int)(po - l->orders);
@@ -233,6 +238,7 @@ static int place(sim_poly *p, int key, json_t *entry, placed *r) {
     po->taker_amount = taker_amt;
     po->price = price;
     po->original = shares;
+    po->match_cap = cap;
     po->expiration = expiration;
     po->created_s = now;
     pm_qty_t fillable = sim_poly_fillable(p, po);
@@ -281,6 +287,7 @@ void sim_poly_admin_orders(const sim_poly *p, sim_response *res) {
         if (s->order >= 0) {
             const sim_porder *o = &l->orders[s->order];
             json_object_set_new(j, "status", json_string(status[o->status]));
+            json_object_set_new(j, "original_size", sim_poly_decimal_json(o->original));
             json_object_set_new(j, "size_matched", sim_poly_decimal_json(o->matched));
         }
         json_array_append_new(arr, j);

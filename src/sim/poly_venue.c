@@ -571,8 +571,15 @@ static int clob_public(sim_poly *p, const sim_request *req, sim_response *res) {
  * condition id), "overshoot" ({"market": condition id, "cents": signed whole cents, "ticks": price
  * steps, default 150}: Polymarket's quote of the market's question moves off the fair value
  * now, a dislocation on demand), "lose_answers" (the next "count" orders taken on POST /order
- * are answered 500, as if the answer were lost), "orders_only" (true: http_status and delay_ms count and hit order posts only;
- * false lifts it). GET /admin/orders lists every order post the venue looked at. */
+ * are answered 500, as if the answer were lost), "partial_fill" (the next "count" market orders,
+ * FOK or FAK, match at most half their size, rounded down to the venue's 0.01-share size step: a
+ * FOK is killed with the venue's text, a FAK matches that much and its rest is cancelled, its
+ * answer, trades and user-channel messages those of any partial FAK), "skip_updates"
+ * ({"market": condition id, "count": messages, default 1}: the market's next price_change
+ * messages are not sent while its book moves on, so a client's book diverges until a later
+ * message's best_bid/best_ask shows it; armed before an "overshoot" of the same request, whose
+ * requote is then the first lost), "orders_only" (true: http_status and delay_ms count and hit
+ * order posts only; false lifts it). GET /admin/orders lists every order post the venue looked at. */
 static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res) {
     json_t *doc = json_loads(req->body, 0, NULL);
     if (!json_is_object(doc)) {
@@ -604,6 +611,13 @@ static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res)
         return respond_error(res, 400, "overshoot needs a known \"market\" condition id, \"cents\" in -50..50 (not 0) and "
                                        "\"ticks\" in 1..100000");
     }
+    json_t *skip = json_object_get(doc, "skip_updates");
+    int skip_market = skip ? sim_poly_find_condition(p, json_string_value(json_object_get(skip, "market"))) : -1;
+    json_int_t skip_count = json_is_integer(json_object_get(skip, "count")) ? json_integer_value(json_object_get(skip, "count")) : 1;
+    if (skip && (skip_market < 0 || skip_count < 1 || skip_count > 1000000)) {
+        json_decref(doc);
+        return respond_error(res, 400, "skip_updates needs a known \"market\" condition id and a \"count\" in 1..1000000");
+    }
     if (close && (close_market = sim_poly_find_condition(p, close)) < 0) {
         json_decref(doc);
         return respond_error(res, 404, "close_market: no market has this condition id");
@@ -619,6 +633,11 @@ static void admin_faults(sim_poly *p, const sim_request *req, sim_response *res)
     }
     if (json_is_true(json_object_get(doc, "reject_orders"))) p->faults.reject_orders = count;
     if (json_is_true(json_object_get(doc, "lose_answers"))) p->faults.lose_answers = count;
+    if (json_is_true(json_object_get(doc, "partial_fill"))) p->faults.partial_orders = count;
+    if (skip_market >= 0) { /* armed first: a requote the same request causes (overshoot) is the first skipped */
+        p->skip_market = skip_market;
+        p->skip_updates = (int)skip_count;
+    }
     if (json_is_boolean(json_object_get(doc, "orders_only"))) p->faults.orders_only = json_is_true(json_object_get(doc, "orders_only"));
     if (json_is_true(json_object_get(doc, "bad_best"))) p->bad_best_next = 1;
     json_t *freeze = json_object_get(doc, "freeze");
@@ -635,10 +654,12 @@ static void admin_stats(const sim_poly *p, sim_response *res) {
     const sim_prices *pr = p->prices;
     sim_respondf(res, 200,
                  "{\"rest_requests\":%llu,\"order_posts\":%llu,\"ws_connections\":%llu,\"ws_open\":%d,\"ws_frames_sent\":%llu,"
-                 "\"pings\":%llu,\"price_changes\":%llu,\"markets\":%d,\"jumps\":%llu,\"overshoots\":%llu,\"lags\":%llu}",
+                 "\"pings\":%llu,\"price_changes\":%llu,\"skipped_updates\":%llu,\"markets\":%d,\"jumps\":%llu,"
+                 "\"overshoots\":%llu,\"lags\":%llu}",
                  (unsigned long long)p->rest_requests, (unsigned long long)p->order_posts,
                  (unsigned long long)p->ws_connections, sim_poly_ws_count(p), (unsigned long long)p->ws_frames_sent,
-                 (unsigned long long)p->pings, (unsigned long long)p->price_changes, p->nmarkets,
+                 (unsigned long long)p->pings, (unsigned long long)p->price_changes,
+                 (unsigned long long)p->skipped_updates, p->nmarkets,
                  (unsigned long long)(pr ? pr->jumps : 0), (unsigned long long)(pr ? pr->overshoots : 0),
                  (unsigned long long)(pr ? pr->lags : 0));
 }

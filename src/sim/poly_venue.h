@@ -69,14 +69,16 @@ typedef struct sim_poly {
         int reject_orders;             /* the next orders are refused */
         int orders_only;               /* http_status and delay_ms apply to order posts only */
         int lose_answers;              /* the next orders taken are answered 500 (the answer lost) */
+        int partial_orders;            /* the next market orders (FOK/FAK) match at most half their size */
     } faults;
     uint64_t rest_requests, order_posts, ws_frames_sent; /* counted by sim_poly_handle (POST /order, /orders) and poly_ws.c */
     uint64_t rng;
     /* market-data side only (poly_venue.c, poly_ws.c): */
     struct sim_prices *prices;   /* the price process shared with the Kalshi half (not owned) */
     int bad_best_next;           /* fault: the next price_change carries a wrong best_bid */
+    int skip_market, skip_updates; /* fault: the next skip_updates price_change messages of market skip_market are not sent */
     int next_requote;            /* round-robin position of the periodic requote */
-    uint64_t ws_connections, pings, price_changes;
+    uint64_t ws_connections, pings, price_changes, skipped_updates;
 } sim_poly;
 
 /* --- market data (poly_catalog.c, poly_venue.c, poly_ws.c) --- */
@@ -170,7 +172,8 @@ void sim_poly_ledger_free(sim_poly *p);
  * /cancel-market-orders, /data/…, /balance-allowance*. */
 void sim_poly_private(sim_poly *p, const sim_request *req, sim_response *res);
 
-/* GET /admin/orders: every order post whose hash the venue computed, with its outcome. */
+/* GET /admin/orders: every order post whose hash the venue computed, with its outcome (status,
+ * original_size, size_matched of the orders taken). */
 void sim_poly_admin_orders(const sim_poly *p, sim_response *res);
 
 /* 0 when the credentials sent in a user-channel subscription are a live API key's. */

@@ -5,7 +5,9 @@
  * filled partially; a GTC resting on the book, listed and cancelled; a bad signature, the wrong
  * exchange domain and a wrong owner refused with the venue's texts; a POLY_1271 order in its
  * ERC-7739 envelope accepted; neg-risk and ExchangeV3 markets signed for their exchanges; amount precision per tick; a batch with per-order results; the user channel's order
- * (PLACEMENT, CANCELLATION) and trade messages. Orders are signed here from the
+ * (PLACEMENT, CANCELLATION) and trade messages; the partial_fill fault (a FAK matches half its
+ * size in hundredths of a share, consistently in its answer, trades, user channel and admin
+ * listing; a FOK is killed; a GTC untouched). Orders are signed here from the
  * EIP-712 primitives, not with the simulator's code. Also the envelope check against the
  * official POLY_1271 vector. */
 #include <stdarg.h>
@@ -871,22 +873,28 @@ static json_t *nth_message(pm_ws *ws, user_feed *u, size_t n) {
     return json_array_get(u->msgs, n - 1);
 }
 
-static void test_user_channel(void **state) {
-    fixture *f = *state;
-    login(f);
-    user_feed u = {0, json_array()};
+/* A user-channel socket subscribed to the fixture's market, its messages collected in u. */
+static pm_ws *open_user(fixture *f, user_feed *u) {
     static const pm_ws_callbacks cb = {no_headers, on_connected, on_message, on_disconnected};
     char url[300];
     snprintf(url, sizeof url, "%s/user", f->ws);
     pm_ws *ws;
-    assert_int_equal(pm_ws_new(url, &cb, &u, &ws, NULL), 0);
-    for (int i = 0; i < 500 && !u.connected; i++) pm_ws_service(ws, 10);
-    assert_true(u.connected);
+    assert_int_equal(pm_ws_new(url, &cb, u, &ws, NULL), 0);
+    for (int i = 0; i < 500 && !u->connected; i++) pm_ws_service(ws, 10);
+    assert_true(u->connected);
     char sub[512];
     snprintf(sub, sizeof sub, "{\"auth\":{\"apiKey\":\"%s\",\"secret\":\"%s\",\"passphrase\":\"%s\"},\"markets\":[\"%s\"],"
              "\"type\":\"user\"}", f->key, f->secret, f->pass, f->m.cid);
     assert_int_equal(pm_ws_send(ws, sub, strlen(sub)), 0);
     for (int i = 0; i < 30; i++) pm_ws_service(ws, 10); /* the subscription has no acknowledgement */
+    return ws;
+}
+
+static void test_user_channel(void **state) {
+    fixture *f = *state;
+    login(f);
+    user_feed u = {0, json_array()};
+    pm_ws *ws = open_user(f, &u);
     pm_qty_t size = 10 * PM_SCALE;
     pm_usd_t maker;
     pm_notional(f->m.tick, size, PM_ROUND_FLOOR, &maker, NULL);
@@ -925,6 +933,126 @@ static void test_user_channel(void **state) {
     assert_string_equal(json_string_value(json_object_get(m, "status")), "MATCHED");
     assert_string_equal(json_string_value(json_object_get(m, "side")), "BUY");
     json_decref(doc);
+    pm_ws_free(ws);
+    json_decref(u.msgs);
+}
+
+/* The user channel's trade messages of an order once as many as it has trades have come (at
+ * most ~5 s): their count, and their sizes summed; each MATCHED, a BUY, and no order message
+ * about it (a FAK never rests). */
+static int user_trades(pm_ws *ws, user_feed *u, const char *order_id, int want, pm_qty_t *size) {
+    int n = 0;
+    for (int tries = 0; tries < 500; tries++) {
+        n = 0;
+        *size = 0;
+        size_t i;
+        json_t *m;
+        json_array_foreach(u->msgs, i, m) {
+            const char *type = json_string_value(json_object_get(m, "event_type"));
+            if (!strcmp(type, "order")) assert_string_not_equal(json_string_value(json_object_get(m, "id")), order_id);
+            if (strcmp(type, "trade") || strcmp(json_string_value(json_object_get(m, "taker_order_id")), order_id)) continue;
+            assert_string_equal(json_string_value(json_object_get(m, "status")), "MATCHED");
+            assert_string_equal(json_string_value(json_object_get(m, "side")), "BUY");
+            const char *text = json_string_value(json_object_get(m, "size"));
+            pm_qty_t q;
+            assert_int_equal(pm_qty_parse(text, strlen(text), &q, NULL), 0);
+            *size += q;
+            n++;
+        }
+        if (n >= want) break;
+        pm_ws_service(ws, 10);
+    }
+    return n;
+}
+
+/* The admin listing's entry of an order: its status, original_size and size_matched. */
+static void admin_entry(fixture *f, const char *id, const char *status, const char *original, const char *size_matched) {
+    json_t *doc, *e;
+    size_t i;
+    int found = 0;
+    assert_int_equal(call(f, "GET", "/admin/orders", NULL, NULL, NULL, 0, &doc), 200);
+    json_array_foreach(json_object_get(doc, "orders"), i, e) {
+        if (strcmp(json_string_value(json_object_get(e, "id")), id)) continue;
+        assert_string_equal(json_string_value(json_object_get(e, "status")), status);
+        assert_string_equal(json_string_value(json_object_get(e, "original_size")), original);
+        assert_string_equal(json_string_value(json_object_get(e, "size_matched")), size_matched);
+        found++;
+    }
+    json_decref(doc);
+    assert_int_equal(found, 1);
+}
+
+/* A FAK buy of size shares (maker amount: limit × size, floored to the cent) through the
+ * best ask; its response, trades, balance and position checked against each other. */
+static fills fak_buy(fixture *f, const char *type, pm_usd_t maker, pm_qty_t size, char id[67], long want_status) {
+    spec s = {.token = f->m.yes, .maker_amount = maker, .taker_amount = size, .type = type};
+    int64_t usd0 = balance(f, NULL), pos0 = balance(f, f->m.yes);
+    json_t *doc;
+    assert_int_equal(post(f, &s, id, &doc), want_status);
+    fills r = {0};
+    if (want_status == 200) {
+        assert_true(json_is_true(json_object_get(doc, "success")));
+        assert_string_equal(json_string_value(json_object_get(doc, "status")), "matched");
+        r = fills_of(f, doc, id);
+        assert_decimal(doc, "makingAmount", r.cost);
+        assert_decimal(doc, "takingAmount", r.net_shares);
+    } else {
+        assert_string_equal(error_of(doc), "order couldn't be fully filled. FOK orders are fully filled or killed.");
+    }
+    json_decref(doc);
+    assert_int_equal(balance(f, NULL), usd0 - r.cost);
+    assert_int_equal(balance(f, f->m.yes), pos0 + r.net_shares);
+    return r;
+}
+
+/* The partial_fill fault: the next market orders match at most half their size, rounded down
+ * to 0.01 share; a FAK partially (answer, trades, balance, user channel and admin listing all
+ * agree), a FOK is killed; a GTC neither is affected nor uses the fault up. */
+static void test_partial_fill_fault(void **state) {
+    fixture *f = *state;
+    login(f);
+    user_feed u = {0, json_array()};
+    pm_ws *ws = open_user(f, &u);
+    json_t *doc;
+    char id[67], odd[67], full[67], rest_id[67];
+    assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"partial_fill\":true,\"count\":2}", NULL, 0, &doc), 200);
+    json_decref(doc);
+    pm_usd_t rest_maker;
+    pm_notional(f->m.tick, 10 * PM_SCALE, PM_ROUND_FLOOR, &rest_maker, NULL);
+    spec rest = {.token = f->m.yes, .maker_amount = rest_maker, .taker_amount = 10 * PM_SCALE, .type = "GTC"};
+    assert_int_equal(post(f, &rest, rest_id, &doc), 200);
+    assert_string_equal(json_string_value(json_object_get(doc, "status")), "live");
+    json_decref(doc);
+    pm_px_t ask;
+    pm_qty_t qty;
+    best(f, f->m.yes, 1, &ask, &qty);
+    pm_px_t limit = through(f, ask, 3);
+    /* five shares: two and a half */
+    pm_usd_t maker;
+    pm_notional(limit, 5 * PM_SCALE, PM_ROUND_FLOOR, &maker, NULL);
+    fills r = fak_buy(f, "FAK", maker, 5 * PM_SCALE, id, 200);
+    assert_int_equal(r.size, 2500000);
+    pm_qty_t ws_size;
+    assert_int_equal(user_trades(ws, &u, id, r.n, &ws_size), r.n);
+    assert_int_equal(ws_size, 2500000);
+    admin_entry(f, id, "MATCHED", "5", "2.5");
+    /* $4.00 at the limit: 4 / limit shares to 4 decimals, half of that in hundredths */
+    pm_qty_t shares = 4 * PM_SCALE * (PM_SCALE / 100) / limit * 100;
+    r = fak_buy(f, "FAK", 4 * PM_SCALE, shares, odd, 200);
+    assert_int_equal(r.size, shares / 2 / 10000 * 10000);
+    assert_int_equal(user_trades(ws, &u, odd, r.n, &ws_size), r.n);
+    assert_int_equal(ws_size, shares / 2 / 10000 * 10000);
+    /* the fault used up: the whole size */
+    r = fak_buy(f, "FAK", maker, 5 * PM_SCALE, full, 200);
+    assert_int_equal(r.size, 5 * PM_SCALE);
+    admin_entry(f, full, "MATCHED", "5", "5");
+    /* a FOK under the fault is killed, changing nothing; the next one fills */
+    assert_int_equal(call(f, "POST", "/admin/faults", NULL, "{\"partial_fill\":true}", NULL, 0, &doc), 200);
+    json_decref(doc);
+    fak_buy(f, "FOK", maker, 5 * PM_SCALE, id, 400);
+    r = fak_buy(f, "FOK", maker, 5 * PM_SCALE, id, 200);
+    assert_int_equal(r.size, 5 * PM_SCALE);
+    admin_entry(f, rest_id, "LIVE", "10", "0");
     pm_ws_free(ws);
     json_decref(u.msgs);
 }
@@ -984,6 +1112,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_exchanges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_precision_by_tick, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_channel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partial_fill_fault, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* test_sim_poly_ws.c — integration over real sockets: pmarb's Polymarket market channel against
  * `pmarb sim`. Books streamed for both tokens of several markets equal the simulator's REST
- * /book; after a dropped connection, a malformed frame, a tick size change, a wrong best_bid
- * and a silent freeze pmarb rebuilds them from fresh snapshots without help; with a small
+ * /book; after a dropped connection, a malformed frame, a tick size change, a wrong best_bid,
+ * a lost price_change (skip_updates: seen when a later one's top disagrees) and a silent
+ * freeze pmarb rebuilds them from fresh snapshots without help; with a small
  * assets_per_connection the assets spread over several connections, also when added and
  * removed at runtime; `pmarb book polymarket` prints the live top; the authenticated user
  * channel reports our orders (placed, matched, resting, cancelled) and our fills as core events. */
@@ -35,8 +36,10 @@ typedef struct fixture {
     pm_test_proc sim;
     char gamma[256], clob[256], ws[256];
     char tokens[NA][96];
+    char conditions[NM][67];
     const char *ids[NA];
     int stale_events;
+    int stale_of[NA];  /* STALE events per feed index */
 } fixture;
 
 static json_t *get_json(const char *url) {
@@ -75,6 +78,8 @@ static int setup(void **state) {
             f->ids[2 * m + o] = f->tokens[2 * m + o];
         }
         json_decref(ids);
+        snprintf(f->conditions[m], sizeof f->conditions[m], "%s",
+                 json_string_value(json_object_get(json_array_get(markets, m), "conditionId")));
     }
     json_decref(markets);
     *state = f;
@@ -92,6 +97,7 @@ static void on_event(void *user, const pm_event *ev) {
     fixture *f = user;
     assert_int_equal(ev->venue, PM_VENUE_POLYMARKET);
     if (ev->kind == PM_EV_STALE) f->stale_events++;
+    if (ev->kind == PM_EV_STALE && ev->market >= 0 && ev->market < NA) f->stale_of[ev->market]++;
 }
 
 static int live(poly_ws *ws, int i) { return poly_feed_book(poly_ws_feed(ws), i)->state == PM_BOOK_LIVE; }
@@ -240,6 +246,29 @@ static void test_stream_and_recover(void **state) {
     fault(f, "{\"bad_best\":true}");
     assert_true(WAIT_STAT(ws, mismatches, 10000));
     assert_true(run_until(ws, all_live, 8000));
+    expect_same_books(f, ws);
+
+    /* a lost price_change (the first market's dislocation): our books of it lag the venue's
+     * until the next one (the dislocation a cent further) disagrees with them: resynced */
+    const poly_feed *feed = poly_ws_feed(ws);
+    int yes = poly_feed_index(feed, f->ids[0], strlen(f->ids[0])), no = poly_feed_index(feed, f->ids[1], strlen(f->ids[1]));
+    int stale_yes = f->stale_of[yes], stale_no = f->stale_of[no];
+    uint64_t mismatches = stats_of(ws).mismatches;
+    char skip[512];
+    snprintf(skip, sizeof skip, "{\"skip_updates\":{\"market\":\"%s\"},\"overshoot\":{\"market\":\"%s\",\"cents\":5,"
+             "\"ticks\":100000}}", f->conditions[0], f->conditions[0]);
+    fault(f, skip);
+    poly_ws_service(ws, 200);
+    assert_false(same_as_venue(f, ws, f->ids[0]));
+    assert_int_equal(f->stale_of[yes], stale_yes); /* not seen yet */
+    assert_int_equal(f->stale_of[no], stale_no);
+    snprintf(skip, sizeof skip, "{\"overshoot\":{\"market\":\"%s\",\"cents\":6,\"ticks\":100000}}", f->conditions[0]);
+    fault(f, skip);
+    int64_t end_ns = pm_mono_ns() + 5000000000LL; /* the consistency grace is 2 s */
+    while ((f->stale_of[yes] == stale_yes || f->stale_of[no] == stale_no) && pm_mono_ns() < end_ns) poly_ws_service(ws, 20);
+    assert_true(f->stale_of[yes] > stale_yes && f->stale_of[no] > stale_no);
+    assert_true(stats_of(ws).mismatches > mismatches);
+    assert_true(run_until(ws, all_live, 5000));
     expect_same_books(f, ws);
 
     /* a silent freeze: the socket stays open (PINGs answered) but data stops */

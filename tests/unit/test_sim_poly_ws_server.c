@@ -3,7 +3,8 @@
  * array), `price_change` deltas that keep a local book equal to the venue's /book and whose
  * best_bid/best_ask agree with it, PING → PONG, re-subscription and unsubscription,
  * best_bid_ask and market_resolved with custom features, and the fault switches (bad_best,
- * freeze, tick_size_change, malformed, drop_connections, close_market, http_status); a user
+ * skip_updates, freeze, tick_size_change, malformed, drop_connections, close_market,
+ * http_status); a user
  * channel with unknown credentials is closed. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +63,18 @@ static void fault(fixture *f, const char *json) {
     long status;
     free(http_text(f, "POST", "/admin/faults", json, &status));
     assert_int_equal(status, 200);
+}
+
+/* GET /admin/stats: price_change messages left unsent by the skip_updates fault. */
+static long long skipped_updates(fixture *f) {
+    long status;
+    char *text = http_text(f, "GET", "/admin/stats", NULL, &status);
+    json_t *doc = json_loads(text, 0, NULL);
+    free(text);
+    assert_int_equal(status, 200);
+    long long n = json_integer_value(json_object_get(doc, "skipped_updates"));
+    json_decref(doc);
+    return n;
 }
 
 static int token_index(const client *c, const char *id) {
@@ -356,6 +369,29 @@ static void test_faults(void **state) {
     assert_true(until(f, &c->price_changes, c->price_changes + 50, 20000));
     assert_int_equal(c->mismatches, after);
 
+    /* skip_updates: the dislocation's requote is lost, so the local book of that market stays
+     * behind the venue's; the next price_change of the market shows it; others are unaffected */
+    int lost = 0;
+    while (lost < c->ntokens && (!c->book[lost].bid.n || !c->book[lost].ask.n)) lost += 2; /* an open market's YES token */
+    assert_true(lost < c->ntokens);
+    int other = lost + 2 < c->ntokens ? lost + 2 : 0;
+    long status;
+    free(http_text(f, "POST", "/admin/faults", "{\"skip_updates\":{\"market\":\"0x00\"}}", &status));
+    assert_int_equal(status, 400);
+    char skip[512];
+    snprintf(skip, sizeof skip, "{\"skip_updates\":{\"market\":\"%s\",\"count\":1},\"overshoot\":{\"market\":\"%s\","
+             "\"cents\":5,\"ticks\":100000}}", c->conditions[lost], c->conditions[lost]);
+    fault(f, skip);
+    assert_int_equal(skipped_updates(f), 1);
+    assert_false(same_as_venue(f, lost));
+    assert_false(same_as_venue(f, lost + 1));
+    assert_true(same_as_venue(f, other));
+    int before = c->mismatches;
+    snprintf(skip, sizeof skip, "{\"overshoot\":{\"market\":\"%s\",\"cents\":6,\"ticks\":100000}}", c->conditions[lost]);
+    fault(f, skip);
+    assert_true(until(f, &c->mismatches, before + 1, 3000));
+    assert_int_equal(skipped_updates(f), 1); /* only the one */
+
     /* freeze: PING still answered, market data stops; unfreeze: it resumes */
     fault(f, "{\"freeze\":true}");
     assert_int_equal(pm_ws_send(c->ws, "PING", 4), 0);
@@ -382,7 +418,6 @@ static void test_faults(void **state) {
         for (int i = 0; i < b->ask.n; i++) assert_int_equal(b->ask.lv[i].px % 10000, 0);
     }
     char path[256];
-    long status;
     snprintf(path, sizeof path, "/tick-size?token_id=%s", c->tokens[1]);
     char *text = http_text(f, "GET", path, NULL, &status);
     assert_string_equal(text, "{\"minimum_tick_size\":0.01}");
