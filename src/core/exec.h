@@ -65,8 +65,9 @@ typedef struct pm_exec_order {
     int64_t prepared_unix_s;   /* set by prepare: when it was built (trade look-ups start there) */
     int earlier_run;           /* sent by an earlier run (a recovery look-up): the venue's account
                                   already held its fills when this run first read it */
-    char body[PM_EXEC_BODY_MAX]; /* set by prepare: the request body, sent as is */
     size_t body_len;
+    char body[PM_EXEC_BODY_MAX]; /* set by prepare: the request body, sent as is (last: what comes
+                                    before it is the order, copied and cleared without it) */
 } pm_exec_order;
 
 typedef struct pm_exec_ack {

@@ -51,7 +51,7 @@ static void report(pm_executor *x, const pm_xres *r) {
 
 static void peer_push(pm_executor *x, const pm_xcmd *c) {
     pm_executor *p = x->peer;
-    while (pm_spsc_push(&p->from_peer, c)) sleep_ms(1);
+    while (pm_spsc_push_n(&p->from_peer, c, PM_XCMD_QUEUED)) sleep_ms(1);
     pm_wake_signal(&p->wake);
 }
 
@@ -133,7 +133,7 @@ static void send_prepared(pm_executor *x, pm_xcmd *c, int64_t since_ns, pm_hist 
     }
     if (c->then_venue >= 0) { /* a first leg: the second goes only if this one filled in full */
         pm_xcmd h;
-        memset(&h, 0, sizeof h);
+        memset(&h, 0, PM_XCMD_QUEUED); /* no order: only what the queue carries */
         h.trade = c->trade;
         /* a first leg found filled only by a look-up answered late: the parked leg was priced on
          * books that may be old by now, so it is dropped and the feed thread resolves the
@@ -196,19 +196,19 @@ static void on_handover(pm_executor *x, const pm_xcmd *h) {
     /* The GO can overtake its PARK: the feed thread queued the PARK here before the first leg
      * went out, so it is already waiting among the feed's commands — run them up to it. */
     pm_xcmd earlier;
-    while (!p && pm_spsc_pop(&x->from_feed, &earlier)) {
+    while (!p && pm_spsc_pop_n(&x->from_feed, &earlier, PM_XCMD_QUEUED)) {
         run_cmd(x, &earlier);
         atomic_fetch_sub(&x->busy, 1);
         p = park_of(x, h->trade);
     }
     if (!p) return; /* its PARK failed and was reported */
-    p->used = 0;
-    if (h->kind == PM_XCMD_GO) {
-        pm_xcmd c = p->cmd;
-        c.then_venue = -1;
-        send_prepared(x, &c, h->intent_ns, x->cfg.metrics ? &x->cfg.metrics->ack_to_second_wire : NULL);
+    if (h->kind == PM_XCMD_GO) { /* sent from its slot, not copied: nothing parks while it goes */
+        p->cmd.then_venue = -1;
+        send_prepared(x, &p->cmd, h->intent_ns, x->cfg.metrics ? &x->cfg.metrics->ack_to_second_wire : NULL);
+        p->used = 0;
         return;
     }
+    p->used = 0;
     pm_xres r;
     res_init(&r, x, PM_XRES_DROPPED, &p->cmd);
     report(x, &r);
@@ -251,7 +251,7 @@ static void *executor_main(void *arg) {
     pm_xcmd cmd;
     for (;;) {
         unsigned mark = pm_wake_mark(&x->wake);
-        if (pm_spsc_pop(&x->from_peer, &cmd) || pm_spsc_pop(&x->from_feed, &cmd)) {
+        if (pm_spsc_pop_n(&x->from_peer, &cmd, PM_XCMD_QUEUED) || pm_spsc_pop_n(&x->from_feed, &cmd, PM_XCMD_QUEUED)) {
             run_cmd(x, &cmd);
             atomic_fetch_sub(&x->busy, 1);
             continue;
@@ -320,7 +320,7 @@ void pm_executor_pair(pm_executor *a, pm_executor *b) {
 
 int pm_executor_submit(pm_executor *x, const pm_xcmd *c) {
     atomic_fetch_add(&x->busy, 1);
-    if (pm_spsc_push(&x->from_feed, c)) {
+    if (pm_spsc_push_n(&x->from_feed, c, PM_XCMD_QUEUED)) {
         atomic_fetch_sub(&x->busy, 1);
         return -1;
     }

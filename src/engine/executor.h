@@ -45,8 +45,11 @@ typedef struct pm_xcmd {
     int then_venue;        /* SEND of a sequential first leg: the venue whose executor parked the second (-1 none) */
     int64_t intent_ns;     /* SEND / PARK: monotonic time the intent formed */
     pm_rec_order rec;      /* SEND / PARK: journalled before the send */
-    pm_exec_order order;
+    pm_exec_order order;   /* last: its body is built by the executor (prepare) */
 } pm_xcmd;
+
+/* What of a command goes through the queues: all but the order's body. */
+#define PM_XCMD_QUEUED (offsetof(pm_xcmd, order) + offsetof(pm_exec_order, body))
 
 typedef enum pm_xres_kind {
     PM_XRES_ORDER,         /* an order's outcome: ack (sent = 0 when it never went out) */

@@ -23,6 +23,11 @@ void pm_spsc_destroy(pm_spsc *q);
 int pm_spsc_push(pm_spsc *q, const void *item);
 /* Consumer: 1 with *out filled, or 0 when empty. */
 int pm_spsc_pop(pm_spsc *q, void *out);
+/* The same, copying only the first n bytes of the item (n ≤ the item size): for items whose
+ * tail the consumer fills itself (an order's body, built on the executor). The rest of the
+ * slot is left as it was. */
+int pm_spsc_push_n(pm_spsc *q, const void *item, size_t n);
+int pm_spsc_pop_n(pm_spsc *q, void *out, size_t n);
 /* Either side: items waiting (a snapshot). */
 size_t pm_spsc_size(pm_spsc *q);
 
