@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libssl-dev libcurl4-openssl-dev libwebsockets-dev libsecp256k1-dev
-  libjsmn-dev libjansson-dev libsqlite3-dev libinih-dev libcmocka-dev
+  libjsmn-dev libjansson-dev libsqlite3-dev libinih-dev libcmocka-dev ca-certificates
 )
 
 missing=()

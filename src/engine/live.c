@@ -278,8 +278,8 @@ int pm_live_dispatch(pm_live *l, const pm_pair *pair, size_t slot, const pm_oppo
         snprintf(t->pair_id, sizeof t->pair_id, "%s", pair->id);
         snprintf(t->opp_id, sizeof t->opp_id, "%s", opp_id);
         for (int i = 0; i < 2; i++) side_from_leg(&t->s[i], pair, &legs[i]);
-        a = add_order(l, t, first, PM_SIDE_BUY, o->leg[first].limit_px, o->leg[first].qty, seq ? PM_TIF_FOK : PM_TIF_FAK,
-                      seq ? "first" : "simultaneous");
+        a = add_order(l, t, first, PM_SIDE_BUY, o->leg[first].limit_px, o->leg[first].qty,
+                      seq ? PM_TIF_FOK : PM_TIF_FAK, seq ? "first" : "simultaneous");
         b = add_order(l, t, second, PM_SIDE_BUY, o->leg[second].limit_px, o->leg[second].qty, PM_TIF_FAK,
                       seq ? "second" : "simultaneous");
     }
@@ -561,7 +561,8 @@ static void finish(pm_live *l, trade *t, const char *how) {
      * is the other trade's locked $1 paid early, which it counts already, so this trade's
      * figure leaves it out (its hedged contracts still count: the two venues' other legs now
      * make the pair) */
-    if (t->s[0].netted + t->s[1].netted > 0) pm_notional(PM_PX_ONE, t->s[0].netted + t->s[1].netted, PM_ROUND_FLOOR, &credit, NULL);
+    pm_qty_t netted = t->s[0].netted + t->s[1].netted;
+    if (netted > 0) pm_notional(PM_PX_ONE, netted, PM_ROUND_FLOOR, &credit, NULL);
     pm_usd_t pnl = value - t->s[0].cash - t->s[1].cash - credit;
     if (!t->recovery) {
         l->st.locked_pnl += pnl;
@@ -702,7 +703,8 @@ void pm_live_poll(pm_live *l, int64_t now) {
     static __thread pm_xres r;
     for (int v = 0; v < PM_VENUE_COUNT; v++)
         while (pm_executor_poll(l->c.x[v], &r)) handle(l, &r, now);
-    if (pm_uuid_pool_fill(&l->ids)) pm_warn("live", "the CSPRNG failed: order ids are drawn when needed", PM_KV_I("left", l->ids.n));
+    if (pm_uuid_pool_fill(&l->ids))
+        pm_warn("live", "the CSPRNG failed: order ids are drawn when needed", PM_KV_I("left", l->ids.n));
     for (int i = 0; i < PM_LIVE_TRADES_MAX; i++) {
         trade *t = &l->t[i];
         if (!t->used) continue;

@@ -80,7 +80,8 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
 int pm_http_do(pm_http *h, const char *method, const char *url, const char *const *headers, const char *body,
                pm_http_response *res, pm_err *err) {
     const char *target;
-    if (h->wire && pm_wire_owns(h->wire, url, &target)) return pm_wire_do(h->wire, method, target, headers, body, res, err);
+    if (h->wire && pm_wire_owns(h->wire, url, &target))
+        return pm_wire_do(h->wire, method, target, headers, body, res, err);
     CURL *c = h->curl;
     res->status = 0;
     res->len = 0;

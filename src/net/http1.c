@@ -140,8 +140,9 @@ pm_h1_state pm_h1_feed(pm_h1 *p, const char *data, size_t n, size_t *used, pm_ht
             p->head[p->head_len++] = c;
             p->head[p->head_len] = '\0';
             size_t h = p->head_len;
-            if (c == '\n' && ((h >= 2 && p->head[h - 2] == '\n') || (h >= 3 && p->head[h - 2] == '\r' && p->head[h - 3] == '\n')))
-                st = parse_head(p, res);
+            int blank = c == '\n' && ((h >= 2 && p->head[h - 2] == '\n') ||
+                                      (h >= 3 && p->head[h - 2] == '\r' && p->head[h - 3] == '\n'));
+            if (blank) st = parse_head(p, res);
             break;
         }
         case SIZED: {

@@ -104,7 +104,8 @@ int pm_wire_new(const char *origin, int64_t timeout_ms, pm_wire **out, pm_err *e
              strchr(w->host, ':') ? "]" : "", default_port ? "" : ":", default_port ? "" : w->port);
     if (tls) {
         w->ctx = SSL_CTX_new(TLS_client_method());
-        if (!w->ctx || !SSL_CTX_set_min_proto_version(w->ctx, TLS1_2_VERSION) || !SSL_CTX_set_default_verify_paths(w->ctx) ||
+        if (!w->ctx || !SSL_CTX_set_min_proto_version(w->ctx, TLS1_2_VERSION) ||
+            !SSL_CTX_set_default_verify_paths(w->ctx) ||
             SSL_CTX_set_alpn_protos(w->ctx, (const unsigned char *)"\x08http/1.1", 9)) {
             char why[160];
             tls_error(why, sizeof why);
@@ -217,7 +218,8 @@ static int tls_connect(pm_wire *w, int64_t deadline, pm_err *err) {
         if (ready == 1) continue;
         long v = SSL_get_verify_result(w->ssl);
         if (v != X509_V_OK)
-            return pm_err_set(err, "TLS with %s: certificate not trusted: %s", w->host, X509_verify_cert_error_string(v));
+            return pm_err_set(err, "TLS with %s: certificate not trusted: %s", w->host,
+                              X509_verify_cert_error_string(v));
         char why[160];
         if (ready == 0) snprintf(why, sizeof why, "timed out");
         else tls_error(why, sizeof why);
@@ -329,7 +331,8 @@ static int format_request(pm_wire *w, const char *method, const char *target, co
                           const char *body) {
     size_t cap = sizeof w->req, n = 0;
     int has_type = 0;
-    int k = snprintf(w->req, cap, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: pmarb/" PMARB_VERSION "\r\nAccept: application/json\r\n",
+    int k = snprintf(w->req, cap,
+                     "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: pmarb/" PMARB_VERSION "\r\nAccept: application/json\r\n",
                      method, target, w->host_header);
     if (k < 0 || (size_t)k >= cap) return -1;
     n = (size_t)k;
@@ -344,8 +347,8 @@ static int format_request(pm_wire *w, const char *method, const char *target, co
     size_t blen = body ? strlen(body) : 0;
     int needs_len = body || strcmp(method, "GET"); /* a bodiless POST/DELETE says so, or the peer waits */
     if (needs_len) {
-        k = snprintf(w->req + n, cap - n, "%sContent-Length: %zu\r\n", body && !has_type ? "Content-Type: application/json\r\n" : "",
-                     blen);
+        const char *type = body && !has_type ? "Content-Type: application/json\r\n" : "";
+        k = snprintf(w->req + n, cap - n, "%sContent-Length: %zu\r\n", type, blen);
         if (k < 0 || (size_t)k >= cap - n) return -1;
         n += (size_t)k;
     }
@@ -356,9 +359,9 @@ static int format_request(pm_wire *w, const char *method, const char *target, co
     return (int)(n + blen);
 }
 
-static int fail_answer(pm_wire *w, pm_http_response *res, int64_t t0, pm_err *err) {
-    (void)err;
-    conn_close(w);
+/* No answer: the connection is closed (unless nothing was written on it) and res says so. */
+static int fail_answer(pm_wire *w, int written, pm_http_response *res, int64_t t0) {
+    if (written) conn_close(w);
     res->status = 0;
     res->elapsed_ns = pm_mono_ns() - t0;
     if (!res->body) pm_http_response_append(res, "", 0);
@@ -376,25 +379,25 @@ int pm_wire_do(pm_wire *w, const char *method, const char *target, const char *c
     int n = format_request(w, method, target, headers, body);
     if (n < 0) {
         pm_err_set(err, "%s %s: not sent: the request is larger than %d bytes", method, target, PM_WIRE_REQUEST_MAX);
-        return fail_answer(w, res, t0, err);
+        return fail_answer(w, 0, res, t0);
     }
     if (pm_wire_ready(w, err)) {
         pm_err_wrap(err, "%s %s: not sent", method, target);
-        return fail_answer(w, res, t0, err);
+        return fail_answer(w, 0, res, t0);
     }
     int64_t deadline = t0 + w->timeout_ms * 1000000LL;
-    if (write_all(w, w->req, (size_t)n, deadline, err)) return fail_answer(w, res, t0, err);
+    if (write_all(w, w->req, (size_t)n, deadline, err)) return fail_answer(w, 1, res, t0);
     res->pretransfer_ns = pm_mono_ns() - t0;
     pm_h1_begin(&w->parser, method);
     for (;;) {
         ssize_t got = read_some(w, deadline, err);
         pm_h1_state st;
         size_t used = 0;
-        if (got < 0) return fail_answer(w, res, t0, err);
+        if (got < 0) return fail_answer(w, 1, res, t0);
         st = got == 0 ? pm_h1_eof(&w->parser) : pm_h1_feed(&w->parser, w->rbuf, (size_t)got, &used, res);
         if (st == PM_H1_ERROR) {
             pm_err_set(err, "%s %s: %s", method, target, w->parser.why);
-            return fail_answer(w, res, t0, err);
+            return fail_answer(w, 1, res, t0);
         }
         if (st == PM_H1_DONE) {
             /* bytes after the answer, or a peer that will close: the connection is not reused */
