@@ -109,7 +109,8 @@ typedef struct pm_exec_ops {
      * the order hash. No I/O, no allocation. */
     int (*prepare)(pm_exec_venue *v, pm_exec_order *o, pm_err *err);
     /* Sends the prepared o once. Always fills *ack (status UNKNOWN when no answer); returns 0
-     * when the venue answered (any status), -1 with err when it did not (fate unknown). */
+     * when the venue answered (any status) or the request certainly never left (REJECTED, with
+     * why), -1 with err when it may have gone out unanswered (fate unknown). */
     int (*send)(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *ack, pm_err *err);
     /* Completes the ack of an order send answered with what takes more requests (exact cash,
      * fees, average price from the venue's account and trades). The executor calls it after

@@ -14,7 +14,8 @@
 typedef struct pm_http pm_http;
 
 typedef struct pm_http_response {
-    long status;        /* HTTP status, 0 when no response arrived */
+    long status;        /* HTTP status, 0 when no response arrived; -1 (a direct origin's only):
+                           the request was certainly not sent */
     char *body;         /* NUL-terminated, owned by the response */
     size_t len, cap;
     int64_t elapsed_ns;

@@ -359,10 +359,11 @@ static int format_request(pm_wire *w, const char *method, const char *target, co
     return (int)(n + blen);
 }
 
-/* No answer: the connection is closed (unless nothing was written on it) and res says so. */
+/* No answer: res->status 0 when the request went out (or may have), -1 when nothing of it was
+ * written; the connection is closed in the first case. */
 static int fail_answer(pm_wire *w, int written, pm_http_response *res, int64_t t0) {
     if (written) conn_close(w);
-    res->status = 0;
+    res->status = written ? 0 : -1;
     res->elapsed_ns = pm_mono_ns() - t0;
     if (!res->body) pm_http_response_append(res, "", 0);
     return -1;

@@ -39,8 +39,10 @@ int pm_wire_owns(const pm_wire *w, const char *url, const char **target);
 
 /* One request: method, target ("/path?query"), "Name: value" headers (NULL-terminated list),
  * body (NULL: none). Like pm_http_do: 0 when an answer arrived (any status), -1 with err
- * otherwise, res->status 0. res->pretransfer_ns is from the call to the request written to
- * the socket; res->elapsed_ns to the whole answer read. */
+ * otherwise — res->status 0 when the request went out, or may have (its fate is unknown), -1
+ * when not a byte of it was written (no connection could be opened, or it does not fit): it
+ * was certainly not sent. res->pretransfer_ns is from the call to the request written to the
+ * socket; res->elapsed_ns to the whole answer read. */
 int pm_wire_do(pm_wire *w, const char *method, const char *target, const char *const *headers, const char *body,
                pm_http_response *res, pm_err *err);
 

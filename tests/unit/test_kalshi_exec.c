@@ -67,7 +67,7 @@ static int teardown(void **state) {
     fixture *f = *state;
     pm_exec_free(f->v);
     kalshi_rest_close(&f->rest);
-    assert_int_equal(pm_test_stop(&f->sim), 0);
+    if (f->sim.pid) assert_int_equal(pm_test_stop(&f->sim), 0);
     kalshi_auth_free(f->auth);
     pm_test_rmtree(f->dir);
     free(f->dir);
@@ -223,6 +223,22 @@ static void test_refused_unknown_found(void **state) {
     assert_string_equal(found.venue_order_id, a.venue_order_id);
 }
 
+/* The venue is gone: the order connection cannot be reopened, so the order certainly never
+ * left — refused at once with the reason, nothing to look up. */
+static void test_unreachable_not_sent(void **state) {
+    fixture *f = *state;
+    assert_int_equal(pm_test_stop(&f->sim), 0);
+    f->sim.pid = 0;
+    pm_exec_order o = order(PM_SIDE_BUY, PM_OUTCOME_YES, 50 * PM_CENT, PM_SCALE, PM_TIF_FOK);
+    pm_exec_ack a;
+    pm_err err;
+    assert_int_equal(pm_exec_prepare(f->v, &o, &err), 0);
+    assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(a.status, PM_EXEC_REJECTED);
+    assert_int_equal(a.http_status, 0);
+    assert_non_null(strstr(a.error, "not sent"));
+}
+
 static void test_cancel_all_and_balance(void **state) {
     fixture *f = *state;
     kalshi_order rest = {.ticker = TICKER, .side = PM_SIDE_BUY, .outcome = PM_OUTCOME_YES, .price = 2 * PM_CENT,
@@ -245,6 +261,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_fok_ioc_and_sale, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_unknown_found, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_all_and_balance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreachable_not_sent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,7 +194,7 @@ static int teardown(void **state) {
     poly_rest_close(&f->rest);
     pm_http_free(f->http);
     poly_wallet_free(f->wallet);
-    assert_int_equal(pm_test_stop(&f->sim), 0);
+    if (f->sim.pid) assert_int_equal(pm_test_stop(&f->sim), 0);
     free(f);
     return 0;
 }
@@ -429,6 +429,22 @@ static void test_fee_free_market(void **state) {
     assert_int_equal(held(f, f->m.no), q);
 }
 
+/* The venue is gone: the order connection cannot be reopened, so the order certainly never
+ * left — refused at once with the reason (the executor looks nothing up). */
+static void test_unreachable_not_sent(void **state) {
+    fixture *f = *state;
+    pm_exec_order o;
+    order(f, &o, f->m.yes, PM_SIDE_BUY, 500000, PM_SCALE, PM_TIF_FOK);
+    assert_int_equal(pm_test_stop(&f->sim), 0);
+    f->sim.pid = 0;
+    pm_exec_ack a;
+    pm_err err;
+    assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
+    assert_int_equal(a.status, PM_EXEC_REJECTED);
+    assert_int_equal(a.http_status, 0);
+    assert_non_null(strstr(a.error, "not sent"));
+}
+
 static void test_prepare_refuses(void **state) {
     fixture *f = *state;
     pm_exec_order o;
@@ -463,6 +479,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_cancel_all_resting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fee_free_market, setup_free, teardown),
         cmocka_unit_test_setup_teardown(test_prepare_refuses, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unreachable_not_sent, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,6 +115,12 @@ static int k_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, pm_e
     a->ack_ns = pm_mono_ns();
     a->http_status = k->res.status;
     if (k->res.pretransfer_ns > 0) a->wire_ns = a->ack_ns - k->res.elapsed_ns + k->res.pretransfer_ns;
+    if (rc && k->res.status < 0) { /* not a byte went out: nothing to look up */
+        a->status = PM_EXEC_REJECTED;
+        a->http_status = 0;
+        snprintf(a->error, sizeof a->error, "%.150s", err->msg);
+        return 0;
+    }
     if (rc) {
         snprintf(a->error, sizeof a->error, "%.150s", err->msg);
         return -1;

@@ -306,7 +306,7 @@ static int pexec_send(pm_exec_venue *v, const pm_exec_order *o, pm_exec_ack *a, 
     } else {
         ack_answer(x, o, a);
     }
-    return st > 0 ? 0 : -1;
+    return st != 0 ? 0 : -1; /* an answer, or certainly not sent: the fate is known */
 }
 
 /* --- find, fills --- */
