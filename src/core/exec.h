@@ -5,8 +5,9 @@
  *
  * A venue module implements pm_exec_ops (src/venue/kalshi/exec.h, src/venue/polymarket/exec.h);
  * nothing outside it knows the venue's order format. One pm_exec_venue belongs to one thread
- * (its HTTPS connection is kept warm and reused): executors and the reconciler each open
- * their own. prepare and send allocate nothing.
+ * (its order connection, net/wire.h, is opened ahead and reused): executors and the
+ * reconciler each open their own. prepare and send allocate nothing (but the first answers'
+ * buffer growth).
  *
  * Quantities are exact and in what the venue actually did: `filled` is what matched (gross
  * contracts or shares), `delivered` is what the account holds from it (a Polymarket buy's fee

@@ -1,5 +1,5 @@
 /* executor.h — one executor thread per venue (DESIGN.md §6). It owns the venue's order
- * connection (core/exec.h, kept warm) and its order journal, and takes commands from the feed
+ * connection (core/exec.h, opened ahead) and its order journal, and takes commands from the feed
  * thread and from the other venue's executor through single-producer queues; results go back
  * to the feed thread through a third. The two venues' order code never meet: an executor only
  * calls its own venue module.

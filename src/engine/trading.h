@@ -1,6 +1,6 @@
 /* trading.h — everything live trading adds to `pmarb run`, set up around the engine: the risk
  * gate from [risk], the ledger from the database's live positions, one executor per venue
- * (its own warm connection and order journal), live.h on the feed thread, and a second
+ * (its own order connection and order journal), live.h on the feed thread, and a second
  * connection per venue for reconciliation and upkeep.
  *
  * Start, before any feed connects: orders an earlier run left open are recovered (journals,

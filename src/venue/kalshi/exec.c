@@ -4,7 +4,9 @@
  * price (order.h turns it into Kalshi's single YES book), fill_or_kill or immediate_or_cancel,
  * pmarb's order id as client_order_id. It is signed with the order path's presigned headers
  * (auth.h), refreshed while the executor is idle; a presign that went stale is replaced by a
- * signature on the spot (counted and logged once).
+ * signature on the spot (counted and logged once). It goes out over pmarb's own connection to
+ * the venue (net/wire.h), opened at start and reopened while idle if the venue closed it; an
+ * order that could not be written at all is refused, not looked up.
  *
  * Cash. Kalshi charges every fill to the cent and nets a ticker's outcomes (a YES + NO pair is
  * paid out at once), and rebates whole cents of rounding per order, so what an order cost the
