@@ -34,6 +34,8 @@ struct pm_executor {
     parked park[PARK_MAX];
     pthread_t thread;
     atomic_int stop, busy;
+    atomic_int clear_req, clear_rc;  /* pm_executor_clear_journal's request, done on this thread */
+    pm_err clear_err;
     int64_t last_idle;
     int upkeep_failing;
 };
@@ -179,7 +181,7 @@ static void on_park(pm_executor *x, pm_xcmd *c) {
         report(x, &r);
         return;
     }
-    slot->cmd = *c;
+    memcpy(&slot->cmd, c, PM_XCMD_QUEUED); /* prepare builds the body */
     slot->trade = c->trade;
     slot->used = -1; /* being prepared */
     if (prepare(x, &slot->cmd)) {
@@ -254,6 +256,11 @@ static void *executor_main(void *arg) {
         if (pm_spsc_pop_n(&x->from_peer, &cmd, PM_XCMD_QUEUED) || pm_spsc_pop_n(&x->from_feed, &cmd, PM_XCMD_QUEUED)) {
             run_cmd(x, &cmd);
             atomic_fetch_sub(&x->busy, 1);
+            continue;
+        }
+        if (atomic_load(&x->clear_req)) {
+            atomic_store(&x->clear_rc, pm_journal_clear(x->journal, &x->clear_err));
+            atomic_store(&x->clear_req, 0);
             continue;
         }
         if (atomic_load(&x->stop)) break;
@@ -333,7 +340,13 @@ int pm_executor_poll(pm_executor *x, pm_xres *out) { return pm_spsc_pop(&x->resu
 
 int pm_executor_busy(pm_executor *x) { return atomic_load(&x->busy) > 0 || pm_spsc_size(&x->results) > 0; }
 
-int pm_executor_clear_journal(pm_executor *x, pm_err *err) { return pm_journal_clear(x->journal, err); }
+int pm_executor_clear_journal(pm_executor *x, pm_err *err) {
+    atomic_store(&x->clear_req, 1); /* the journal is the executor's: it clears it between commands */
+    pm_wake_signal(&x->wake);
+    while (atomic_load(&x->clear_req)) sleep_ms(1);
+    if (atomic_load(&x->clear_rc)) return pm_err_set(err, "%s", x->clear_err.msg);
+    return 0;
+}
 
 void pm_executor_stop(pm_executor *x) {
     if (!x) return;

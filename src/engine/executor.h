@@ -99,7 +99,8 @@ int pm_executor_poll(pm_executor *x, pm_xres *out);
 /* Commands queued or being worked on. */
 int pm_executor_busy(pm_executor *x);
 
-/* Empties the journal (the caller has everything in it committed to the database). */
+/* Empties the journal (the caller has everything in it committed to the database): done by the
+ * executor's thread between commands, waited for here. */
 int pm_executor_clear_journal(pm_executor *x, pm_err *err);
 
 /* Finishes the commands queued, stops the thread, frees the venue. Results not polled are lost:

@@ -14,7 +14,7 @@
 
 typedef struct pm_journal pm_journal;
 
-/* Opens (creating, mode 0600) path for appending. */
+/* Opens (creating, mode 0600) path for appending, locked against another process. */
 int pm_journal_open(const char *path, pm_journal **out, pm_err *err);
 void pm_journal_close(pm_journal *j);
 
@@ -24,7 +24,8 @@ int pm_journal_append(pm_journal *j, const pm_rec_order *o, pm_err *err);
 /* Grows the file ahead when little room is left (the executor calls it while idle). */
 int pm_journal_upkeep(pm_journal *j, pm_err *err);
 
-/* Empties the journal (everything in it is in the database). */
+/* Empties the journal (everything in it is in the database). The journal's thread only (the
+ * executor's: pm_executor_clear_journal asks it). */
 int pm_journal_clear(pm_journal *j, pm_err *err);
 
 /* Calls cb for every complete, intact entry of the journal at path (none when it does not

@@ -36,16 +36,6 @@ static int list_has(const char *value, size_t len, const char *token) {
     return 0;
 }
 
-/* The last element of a comma-separated list is token. */
-static int list_ends_with(const char *value, size_t len, const char *token) {
-    while (len && (value[len - 1] == ' ' || value[len - 1] == '\t')) len--;
-    size_t tl = strlen(token);
-    if (len < tl || strncasecmp(value + len - tl, token, tl)) return 0;
-    size_t i = len - tl;
-    while (i && (value[i - 1] == ' ' || value[i - 1] == '\t')) i--;
-    return i == 0 || value[i - 1] == ',';
-}
-
 /* Parses the complete head in p->head (ending with the blank line). */
 static pm_h1_state parse_head(pm_h1 *p, pm_http_response *res) {
     const char *s = p->head, *end = p->head + p->head_len;
@@ -83,7 +73,8 @@ static pm_h1_state parse_head(pm_h1 *p, pm_http_response *res) {
             have_len = 1;
             len = x;
         } else if (nlen == 17 && !strncasecmp(line, "Transfer-Encoding", 17)) {
-            if (!list_ends_with(v, vlen, "chunked")) return fail(p, "unsupported Transfer-Encoding");
+            /* only chunked: pmarb asks for no content coding, and would not decode one */
+            if (vlen != 7 || strncasecmp(v, "chunked", 7)) return fail(p, "unsupported Transfer-Encoding");
             p->chunked = 1;
         } else if (nlen == 10 && !strncasecmp(line, "Connection", 10)) {
             if (list_has(v, vlen, "close")) p->keep_alive = 0;
@@ -101,6 +92,7 @@ static pm_h1_state parse_head(pm_h1 *p, pm_http_response *res) {
         p->phase = DONE;
         return PM_H1_DONE;
     }
+    if (p->chunked && have_len) return fail(p, "both Content-Length and chunked (RFC 9112 section 6.3)");
     if (p->chunked) {
         p->phase = CHUNK_SIZE;
     } else if (have_len) {
@@ -156,7 +148,9 @@ pm_h1_state pm_h1_feed(pm_h1 *p, const char *data, size_t n, size_t *used, pm_ht
         case CHUNK_SIZE: {
             char c = data[i++];
             int h = hexval(c);
-            if (h >= 0 && !p->in_ext) {
+            if (p->in_ext == 2 && c != '\n') {
+                st = fail(p, "malformed chunk size line");
+            } else if (h >= 0 && !p->in_ext) {
                 p->remaining = p->remaining * 16 + (uint64_t)h;
                 p->seen_digit = 1;
                 if (p->remaining > CHUNK_MAX) st = fail(p, "chunk too large");
@@ -170,7 +164,9 @@ pm_h1_state pm_h1_feed(pm_h1 *p, const char *data, size_t n, size_t *used, pm_ht
                 p->seen_digit = p->in_ext = 0;
                 p->line_len = 0;
                 p->phase = p->remaining ? CHUNK_DATA : TRAILER;
-            } else if (c != '\r' && !p->in_ext) {
+            } else if (c == '\r') {
+                p->in_ext = 2; /* only the LF may follow */
+            } else if (!p->in_ext) {
                 st = fail(p, "malformed chunk size");
             }
             break;

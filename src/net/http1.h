@@ -24,7 +24,7 @@ typedef struct pm_h1 {
     int chunked, until_close, keep_alive;
     int head_only;             /* a HEAD request: no body */
     uint64_t remaining;        /* of the sized body or of the current chunk */
-    int seen_digit, in_ext;    /* the chunk-size line being read */
+    int seen_digit, in_ext;    /* the chunk-size line being read (in_ext 2: after its CR) */
     size_t line_len;           /* the trailer line being read */
     char why[128];             /* PM_H1_ERROR: what was wrong */
 } pm_h1;

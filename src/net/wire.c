@@ -248,6 +248,7 @@ static int still_open(pm_wire *w) {
 }
 
 int pm_wire_ready(pm_wire *w, pm_err *err) {
+    block_sigpipe(); /* the handshake and the check write too */
     if (w->fd >= 0 && still_open(w)) return 0;
     conn_close(w);
     int64_t deadline = pm_mono_ns() + (w->timeout_ms < CONNECT_MAX_MS ? w->timeout_ms : CONNECT_MAX_MS) * 1000000LL;
@@ -320,8 +321,7 @@ static ssize_t read_some(pm_wire *w, int64_t deadline, pm_err *err) {
             else pm_err_set(err, "reading from %s: %s", w->host, strerror(errno));
             return -1;
         }
-        if (errno == ECONNRESET) return 0;
-        pm_err_set(err, "reading from %s: %s", w->host, strerror(errno));
+        pm_err_set(err, "reading from %s: %s", w->host, strerror(errno)); /* a reset included: the answer may be cut */
         return -1;
     }
 }
@@ -372,7 +372,6 @@ static int fail_answer(pm_wire *w, int written, pm_http_response *res, int64_t t
 int pm_wire_do(pm_wire *w, const char *method, const char *target, const char *const *headers, const char *body,
                pm_http_response *res, pm_err *err) {
     int64_t t0 = pm_mono_ns();
-    block_sigpipe();
     res->status = 0;
     res->len = 0;
     res->pretransfer_ns = 0;
@@ -386,7 +385,8 @@ int pm_wire_do(pm_wire *w, const char *method, const char *target, const char *c
         pm_err_wrap(err, "%s %s: not sent", method, target);
         return fail_answer(w, 0, res, t0);
     }
-    int64_t deadline = t0 + w->timeout_ms * 1000000LL;
+    /* the answer's time runs from here: a reconnection just now does not eat it */
+    int64_t deadline = pm_mono_ns() + w->timeout_ms * 1000000LL;
     if (write_all(w, w->req, (size_t)n, deadline, err)) return fail_answer(w, 1, res, t0);
     res->pretransfer_ns = pm_mono_ns() - t0;
     pm_h1_begin(&w->parser, method);

@@ -42,7 +42,8 @@ int pm_wire_owns(const pm_wire *w, const char *url, const char **target);
  * otherwise — res->status 0 when the request went out, or may have (its fate is unknown), -1
  * when not a byte of it was written (no connection could be opened, or it does not fit): it
  * was certainly not sent. res->pretransfer_ns is from the call to the request written to the
- * socket; res->elapsed_ns to the whole answer read. */
+ * socket; res->elapsed_ns to the whole answer read. The timeout counts from the moment the
+ * connection is ready (a reconnection first takes at most 5 s more). */
 int pm_wire_do(pm_wire *w, const char *method, const char *target, const char *const *headers, const char *body,
                pm_http_response *res, pm_err *err);
 

@@ -75,7 +75,7 @@ static void test_chunked(void **state) {
            "0\r\nExpires: never\r\n\r\n",
            0, PM_H1_DONE, 200, 1, "Wikipedia in\r\n\r\nchunks.");
     expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0, PM_H1_DONE, 200, 1, "");
-    expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n", 0,
+    expect("HTTP/1.1 200 OK\r\ntransfer-encoding:  Chunked \r\n\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n", 0,
            PM_H1_DONE, 200, 1, "abcdefghijklmnopqrstuvwxyz");
 }
 
@@ -124,6 +124,9 @@ static void test_malformed(void **state) {
     expect("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
     expect("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
     expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
+    expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
+    expect("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
+    expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r0\r\nab\r\n0\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
     expect("HTTP/1.1 101 Switching Protocols\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");
     expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, PM_H1_ERROR, 0, 0, "");
     expect("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 0, PM_H1_ERROR, 0, 0, "");

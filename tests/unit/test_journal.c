@@ -60,6 +60,10 @@ static void test_append_reopen_grow(void **state) {
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
+    /* a second pmarb on the same database is refused */
+    pm_journal *other = NULL;
+    assert_int_equal(pm_journal_open(path, &other, &err), -1);
+    assert_non_null(strstr(err.msg, "in use by another pmarb"));
     pm_rec_order o;
     for (int i = 0; i < 3; i++) order(i, &o), assert_int_equal(pm_journal_append(j, &o, &err), 0);
     seen *s = read_all(path, &bad); /* visible before close: as a killed process leaves it */
