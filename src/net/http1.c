@@ -112,6 +112,16 @@ static pm_h1_state append(pm_h1 *p, pm_http_response *res, const char *d, size_t
     return PM_H1_MORE;
 }
 
+/* Takes what it can of the p->remaining bytes of a sized body or a chunk from d[0..n);
+ * *i advances past them. */
+static pm_h1_state take_counted(pm_h1 *p, pm_http_response *res, const char *d, size_t n, size_t *i) {
+    size_t take = n - *i < p->remaining ? n - *i : (size_t)p->remaining;
+    pm_h1_state st = append(p, res, d + *i, take);
+    *i += take;
+    p->remaining -= take;
+    return st;
+}
+
 static int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -137,14 +147,10 @@ pm_h1_state pm_h1_feed(pm_h1 *p, const char *data, size_t n, size_t *used, pm_ht
             if (blank) st = parse_head(p, res);
             break;
         }
-        case SIZED: {
-            size_t take = n - i < p->remaining ? n - i : (size_t)p->remaining;
-            st = append(p, res, data + i, take);
-            i += take;
-            p->remaining -= take;
+        case SIZED:
+            st = take_counted(p, res, data, n, &i);
             if (st == PM_H1_MORE && !p->remaining) p->phase = DONE, st = PM_H1_DONE;
             break;
-        }
         case CHUNK_SIZE: {
             char c = data[i++];
             int h = hexval(c);
@@ -171,14 +177,10 @@ pm_h1_state pm_h1_feed(pm_h1 *p, const char *data, size_t n, size_t *used, pm_ht
             }
             break;
         }
-        case CHUNK_DATA: {
-            size_t take = n - i < p->remaining ? n - i : (size_t)p->remaining;
-            st = append(p, res, data + i, take);
-            i += take;
-            p->remaining -= take;
-            if (!p->remaining) p->phase = CHUNK_CRLF;
+        case CHUNK_DATA:
+            st = take_counted(p, res, data, n, &i);
+            if (st == PM_H1_MORE && !p->remaining) p->phase = CHUNK_CRLF;
             break;
-        }
         case CHUNK_CRLF: {
             char c = data[i++];
             if (c == '\n') p->phase = CHUNK_SIZE;
