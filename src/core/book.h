@@ -44,11 +44,15 @@ typedef enum pm_book_state {
 typedef struct pm_book {
     pm_book_side bid, ask;
     uint8_t state;      /* pm_book_state */
+    uint8_t suspect;    /* the venue's own top disagreed with this book and nothing has settled it
+                           yet (Polymarket's best_bid/best_ask): not traded on meanwhile */
     uint32_t epoch;     /* bumped at every snapshot: lets consumers notice a rebuilt book */
     int64_t updated_ns; /* monotonic time of the last change or confirmation */
 } pm_book;
 
 void pm_book_init(pm_book *b);
+/* Whether orders may be priced on b: LIVE and not suspect. */
+static inline int pm_book_tradeable(const pm_book *b) { return b->state == PM_BOOK_LIVE && !b->suspect; }
 /* Drops all levels and marks the book STALE (or EMPTY if it never was live). */
 void pm_book_invalidate(pm_book *b);
 

@@ -147,7 +147,7 @@ static inline uint64_t mix(uint64_t h, uint64_t w) {
 
 static int gate(const pm_det_params *p, const pm_det_clock *now, const pm_det_leg *l) {
     const pm_book *b = l->book;
-    if (!b || !l->m->alive || b->state != PM_BOOK_LIVE) return 0;
+    if (!b || !l->m->alive || !pm_book_tradeable(b)) return 0;
     if (now->mono_ns - b->updated_ns > p->max_book_age_ns) return 0;
     return pm_book_side_known(l->mirrored ? &b->bid : &b->ask);
 }

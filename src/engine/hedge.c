@@ -17,7 +17,7 @@ static int level(const pm_hedge_side *s, int buy, int i, pm_px_t *px, pm_qty_t *
 pm_px_t pm_hedge_bid(const pm_hedge_side *s) {
     pm_px_t px;
     pm_qty_t qty;
-    if (!s->book || s->book->state != PM_BOOK_LIVE || !level(s, 0, 0, &px, &qty)) return 0;
+    if (!s->book || !pm_book_tradeable(s->book) || !level(s, 0, 0, &px, &qty)) return 0;
     return px;
 }
 
@@ -83,7 +83,7 @@ void pm_hedge_decide(const pm_hedge_side *short_side, const pm_hedge_side *long_
     }
     pm_qty_t cgross = 0;
     pm_px_t climit = 0, ulimit = 0;
-    if (can_complete && short_side->book->state == PM_BOOK_LIVE) {
+    if (can_complete && pm_book_tradeable(short_side->book)) {
         pm_usd_t cost, value, cap, part = long_cost;
         if (cq < residual) pm_mul_div(long_cost, cq, residual, PM_ROUND_FLOOR, &part, NULL);
         pm_notional(PM_PX_ONE, cq, PM_ROUND_FLOOR, &value, NULL);
@@ -94,7 +94,7 @@ void pm_hedge_decide(const pm_hedge_side *short_side, const pm_hedge_side *long_
             out->complete_loss = loss;
         }
     }
-    if (can_unwind && long_side->book->state == PM_BOOK_LIVE) {
+    if (can_unwind && pm_book_tradeable(long_side->book)) {
         pm_usd_t proceeds, part = long_cost;
         if (uq < residual) pm_mul_div(long_cost, uq, residual, PM_ROUND_FLOOR, &part, NULL);
         if (!sell_walk(long_side, uq, &proceeds, &ulimit)) {

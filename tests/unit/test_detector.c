@@ -97,6 +97,23 @@ static void test_fees_turn_arbitrage_into_loss(void **state) {
     assert_int_equal(o->profit, 250000);
 }
 
+/* A book the venue's own top disagrees with (suspect) is not traded on, whatever it shows. */
+static void test_suspect_book_not_traded(void **state) {
+    (void)state;
+    fixture f;
+    setup(&f);
+    book(&f.kb, NULL, LV({400000, C(100)}));
+    book(&f.pn, NULL, LV({400000, C(100)}));
+    assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_FOUND);
+    f.pn.suspect = 1;
+    assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_NOT_FRESH);
+    f.pn.suspect = 0;
+    f.kb.suspect = 1;
+    assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_NOT_FRESH);
+    f.kb.suspect = 0;
+    assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_FOUND);
+}
+
 static void test_depth_limits_size(void **state) {
     (void)state;
     fixture f;
@@ -540,7 +557,7 @@ static void test_property_random_books(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fees_turn_arbitrage_into_loss),
+        cmocka_unit_test(test_fees_turn_arbitrage_into_loss), cmocka_unit_test(test_suspect_book_not_traded),
         cmocka_unit_test(test_depth_limits_size),
         cmocka_unit_test(test_polymarket_fee_in_shares),
         cmocka_unit_test(test_polarity_and_directions),

@@ -180,6 +180,31 @@ static void replay_burst(void) {
     for (size_t k = 1; k + 1 < json_array_size(burst); k++) send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
 }
 
+/* While the venue's top disagrees with the book (messages 47 and 48 of the burst), the book is
+ * suspect and no order is priced on it; the next agreeing message clears it. */
+static void test_disagreeing_book_is_suspect(void **state) {
+    (void)state;
+    open_yes_no();
+    json_t *first = json_array_get(burst, 0);
+    send_json(first, 1 * MS);
+    json_t *no = mirrored(first);
+    send_json(no, 1 * MS);
+    json_decref(no);
+    int suspect_at[64] = {0}, n = 0;
+    for (size_t k = 1; k + 1 < json_array_size(burst); k++) {
+        send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+        const pm_book *b = poly_feed_book(feed, 0);
+        assert_int_equal(b->suspect, !poly_feed_confirmed(feed, 0));
+        assert_int_equal(pm_book_tradeable(b), b->state == PM_BOOK_LIVE && !b->suspect);
+        if (b->suspect && n < 64) suspect_at[n++] = (int)k;
+    }
+    assert_int_equal(n, 2);
+    assert_int_equal(suspect_at[0], 47);
+    assert_int_equal(suspect_at[1], 48);
+    assert_false(poly_feed_book(feed, 0)->suspect);
+    assert_true(pm_book_tradeable(poly_feed_book(feed, 0)));
+}
+
 static void test_burst_replay_matches_final_book(void **state) {
     (void)state;
     replay_burst();
@@ -668,6 +693,7 @@ int main(void) {
 #define T(f) cmocka_unit_test_setup_teardown(f, per_test_setup, per_test_teardown)
     const struct CMUnitTest tests[] = {
         T(test_burst_replay_matches_final_book),
+        T(test_disagreeing_book_is_suspect),
         T(test_burst_as_one_array_frame),
         T(test_disagreement_after_later_timestamp_resyncs),
         T(test_disagreement_past_grace_resyncs),

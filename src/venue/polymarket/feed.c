@@ -186,6 +186,7 @@ static void set_mismatch(poly_feed *f, int i, int on, int64_t ts, int64_t now_ns
     asset *a = &f->assets[i];
     if (a->mismatch == on) return;
     a->mismatch = (uint8_t)on;
+    f->books[i].suspect = (uint8_t)on; /* no order is priced on it until the venue agrees again */
     if (on) {
         a->mismatch_ts = ts;
         a->mismatch_ns = now_ns;
