@@ -91,10 +91,8 @@ static void test_render(void **state) {
     assert_int_equal(pm_metrics_render(&s, NULL, buf, 100), -1); /* too small: refused, not cut */
 }
 
-/* Live mode: risk refusals, kill/halt, PnL (the ledger's, and the daily loss limit's), the
- * executors' counters and histograms. */
-static void test_render_live(void **state) {
-    (void)state;
+/* The sample as a live run publishes it: refusals, an open order, the ledger's PnL. */
+static pm_metrics_snap live_sample(void) {
     pm_metrics_snap s = sample();
     s.live = 1;
     s.risk_refused[PM_RISK_OK] = 7;
@@ -102,6 +100,14 @@ static void test_render_live(void **state) {
     s.open_orders = 1;
     s.live_pnl_realized = 2500000;
     s.live_pnl_marked = -10000;
+    return s;
+}
+
+/* Live mode: risk refusals, kill/halt, PnL (the ledger's, and the daily loss limit's), the
+ * executors' counters and histograms. */
+static void test_render_live(void **state) {
+    (void)state;
+    pm_metrics_snap s = live_sample();
     s.live_pnl_locked = -1400000;
     s.live_residual_mark = 1140000;
     static pm_live_metrics m;
@@ -147,13 +153,7 @@ static void test_status_live(void **state) {
     (void)state;
     static pm_metrics_pub pub;
     static pm_live_metrics m;
-    pm_metrics_snap s = sample();
-    s.live = 1;
-    s.risk_refused[PM_RISK_OK] = 7;
-    s.risk_refused[PM_RISK_ORDER_RATE] = 2;
-    s.open_orders = 1;
-    s.live_pnl_realized = 2500000;
-    s.live_pnl_marked = -10000;
+    pm_metrics_snap s = live_sample();
     pm_live_metrics_init(&m);
     atomic_store(&m.orders[PM_VENUE_KALSHI], 9);
     atomic_store(&m.orders[PM_VENUE_POLYMARKET], 8);

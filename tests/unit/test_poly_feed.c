@@ -170,13 +170,18 @@ static json_t *mirrored(const json_t *yes_book) {
     return no;
 }
 
-static void replay_burst(void) {
+/* Both tokens subscribed and given the burst's first book (NO mirrored from YES). */
+static void open_burst(void) {
     open_yes_no();
     json_t *first = json_array_get(burst, 0);
     send_json(first, 1 * MS);
     json_t *no = mirrored(first);
     send_json(no, 1 * MS);
     json_decref(no);
+}
+
+static void replay_burst(void) {
+    open_burst();
     for (size_t k = 1; k + 1 < json_array_size(burst); k++) send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
 }
 
@@ -184,12 +189,7 @@ static void replay_burst(void) {
  * suspect and no order is priced on it; the next agreeing message clears it. */
 static void test_disagreeing_book_is_suspect(void **state) {
     (void)state;
-    open_yes_no();
-    json_t *first = json_array_get(burst, 0);
-    send_json(first, 1 * MS);
-    json_t *no = mirrored(first);
-    send_json(no, 1 * MS);
-    json_decref(no);
+    open_burst();
     int suspect_at[64] = {0}, n = 0;
     for (size_t k = 1; k + 1 < json_array_size(burst); k++) {
         send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
