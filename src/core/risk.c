@@ -349,8 +349,10 @@ int pm_risk_one_legged(pm_risk *r, size_t pair, int64_t now_mono) {
     return 1;
 }
 
-void pm_risk_pair_blacklist(pm_risk *r, size_t pair) {
-    if (r && pair < r->npairs) r->pairs[pair].blacklisted = 1;
+int pm_risk_pair_blacklist(pm_risk *r, size_t pair) {
+    if (!r || pair >= r->npairs || r->pairs[pair].blacklisted) return 0;
+    r->pairs[pair].blacklisted = 1;
+    return 1;
 }
 
 void pm_risk_pair_clear(pm_risk *r, size_t pair) {

@@ -109,7 +109,8 @@ void pm_risk_trade_done(pm_risk *r, size_t pair);
 /* A one-legged outcome on the pair at now_mono: 0 nothing more, 1 the pair starts a cooldown,
  * 2 the pair is now blacklisted (the caller records it for a person to clear). */
 int pm_risk_one_legged(pm_risk *r, size_t pair, int64_t now_mono);
-void pm_risk_pair_blacklist(pm_risk *r, size_t pair);   /* loaded from the database at start */
+/* A pair a person must clear (pair_halts): 1 when it was not blacklisted before, else 0. */
+int pm_risk_pair_blacklist(pm_risk *r, size_t pair);
 void pm_risk_pair_clear(pm_risk *r, size_t pair);
 /* What a pair already holds on a venue when trading starts (positions of earlier runs). */
 void pm_risk_hold(pm_risk *r, size_t pair, pm_venue v, pm_qty_t qty, pm_usd_t cost);

@@ -95,6 +95,19 @@ static void build_routes(pm_engine *e) {
     }
 }
 
+/* Pairs the cache says a person has to clear go on the gate's blacklist (at start, and when a
+ * reload brings one in). A halt cleared in the database is honoured from the next start only:
+ * a reload may read the database before the writer has stored a halt this run made. */
+static void blacklist_halted(pm_engine *e) {
+    if (!e->risk) return;
+    for (size_t i = 0; i < e->nps; i++) {
+        const pm_pair *p = pm_pair_cache_at(e->slot.current, i);
+        if (p->halted && pm_risk_pair_blacklist(e->risk, e->ps[i].risk_slot))
+            pm_warn("engine", "pair halted after repeated one-legged fills: not traded until a person clears it",
+                    PM_KV_S("pair", p->id), PM_KV_S("clear", "pmarb pairs clear-halt PAIR_ID, then restart"));
+    }
+}
+
 static int build_states(pm_engine *e, const pair_state *old, size_t nold) {
     const pm_pair_cache *c = e->slot.current;
     size_t n = pm_pair_cache_count(c);
@@ -119,6 +132,7 @@ static int build_states(pm_engine *e, const pair_state *old, size_t nold) {
     e->ps = ps;
     e->nps = n;
     build_routes(e);
+    blacklist_halted(e);
     return 0;
 }
 
@@ -217,6 +231,7 @@ int pm_engine_risk_slot(const pm_engine *e, const char *pair_id) {
 void pm_engine_set_live(pm_engine *e, pm_live *live, pm_risk *risk) {
     e->live = live;
     e->risk = risk;
+    blacklist_halted(e);
     pm_feeds_set_user_channels(e->feeds, live != NULL);
 }
 

@@ -7,6 +7,7 @@
  * only read and compact within those arrays. */
 #include "engine/pair_cache.h"
 
+#include "store/live_orders.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/strmap.h"
@@ -200,12 +201,19 @@ static int add_row(void *ctx_, const pm_match_row *row) {
     return 0;
 }
 
+static int mark_halted(void *ctx, const char *match_id) {
+    pm_pair *p = pm_pair_cache_by_id(ctx, match_id, strlen(match_id));
+    if (p) p->halted = 1;
+    return 0;
+}
+
 int pm_pair_cache_load(pm_db *db, pm_pair_cache **out, pm_err *err) {
     *out = NULL;
     pm_pair_cache *c = pm_pair_cache_new(256);
     if (!c) return pm_err_set(err, "out of memory");
     load_ctx ctx = {c, 0, err};
-    if (pm_store_list_approved_pairs(db, add_row, &ctx, err) < 0 || ctx.failed || pm_pair_cache_finish(c, err)) {
+    if (pm_store_list_approved_pairs(db, add_row, &ctx, err) < 0 || ctx.failed || pm_pair_cache_finish(c, err) ||
+        pm_store_halted_pairs(db, mark_halted, c, err)) {
         pm_pair_cache_free(c);
         return pm_err_wrap(err, "loading approved pairs");
     }

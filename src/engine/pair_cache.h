@@ -28,6 +28,7 @@ typedef struct pm_pair {
     char id[PM_UUID_LEN];  /* market_matches.id */
     pm_polarity polarity;  /* SAME: Polymarket YES pays when Kalshi YES pays */
     int active;            /* 0 once either market closed (pm_pair_cache_close_market) */
+    int halted;            /* 1: pair_halts holds an entry for it that no person has cleared */
     struct {
         char market_id[PM_UUID_LEN];   /* markets.id */
         char ticker[PM_TICKER_MAX];
@@ -70,8 +71,9 @@ int pm_pair_cache_add(pm_pair_cache *c, const pm_match_row *row, pm_err *err);
 int pm_pair_cache_finish(pm_pair_cache *c, pm_err *err);
 void pm_pair_cache_free(pm_pair_cache *c);
 
-/* Loads every approved pair whose markets are both active (pm_store_list_approved_pairs);
- * skipped rows are logged once each with their reason. */
+/* Loads every approved pair whose markets are both active (pm_store_list_approved_pairs),
+ * with each pair's halt (pm_store_halted_pairs); skipped rows are logged once each with their
+ * reason. */
 int pm_pair_cache_load(pm_db *db, pm_pair_cache **out, pm_err *err);
 
 size_t pm_pair_cache_count(const pm_pair_cache *c);   /* pairs, active or not */

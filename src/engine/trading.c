@@ -5,7 +5,6 @@
 #include "config/secrets.h"
 #include "engine/executor.h"
 #include "engine/reconcile.h"
-#include "store/live_orders.h"
 #include "store/positions.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -111,16 +110,6 @@ static int load_ledger(pm_trading *t, pm_db *db, pm_err *err) {
     return pm_store_list_positions(db, 1, load_position, t, err);
 }
 
-static int blacklist(void *ctx, const char *match_id) {
-    pm_trading *t = ctx;
-    int slot = pm_engine_risk_slot(t->o.engine, match_id);
-    if (slot < 0) return 0;
-    pm_risk_pair_blacklist(t->risk, (size_t)slot);
-    pm_warn("trading", "pair halted after repeated one-legged fills: not traded until a person clears it",
-            PM_KV_S("pair", match_id), PM_KV_S("clear", "pmarb pairs clear-halt PAIR_ID"));
-    return 0;
-}
-
 /* What earlier runs left held counts against the limits: each position goes to the first
  * approved pair that trades its market. */
 static void hold_positions(pm_trading *t) {
@@ -205,7 +194,6 @@ int pm_trading_start(const pm_trading_options *o, pm_trading **out, pm_err *err)
     pm_db *db = NULL;
     if (!rc) rc = pm_db_open(cfg->db.path, 0, cfg->db.busy_timeout_ms, &db, err);
     if (!rc) rc = load_ledger(t, db, err);
-    if (!rc) rc = pm_store_halted_pairs(db, blacklist, t, err);
     if (!rc) rc = open_venues(t, 0, t->rv, err);
     pm_exec_venue *xv[PM_VENUE_COUNT] = {NULL, NULL};
     if (!rc) rc = open_venues(t, cfg->strategy.second_leg_timeout_ms, xv, err);

@@ -5,7 +5,7 @@
  *
  * Start, before any feed connects: orders an earlier run left open are recovered (journals,
  * then looked up on the venues), the pairs a person has not cleared from pair_halts are
- * blacklisted, and positions are reconciled with the venues (reconcile.h). A difference halts
+ * blacklisted (so is one a SIGHUP reload brings in: engine.c), and positions are reconciled with the venues (reconcile.h). A difference halts
  * trading and says what to do; with accept_venue_positions the venues' figures are adopted.
  * The venues' cash is what the risk gate then spends from.
  *

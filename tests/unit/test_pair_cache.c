@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "engine/pair_cache.h"
+#include "store/live_orders.h"
 #include "store/markets.h"
 #include "testutil.h"
 #include "util/log.h"
@@ -237,6 +238,22 @@ static void test_load_from_database(void **state) {
     assert_true(pm_uuid_valid(l[0].pair->id));
     assert_true(pm_uuid_valid(l[0].pair->kalshi.market_id));
     assert_null(pm_pair_cache_by_kalshi(c, "K1", 2, &n));
+    assert_false(l[0].pair->halted);
+    char id[PM_UUID_LEN];
+    snprintf(id, sizeof id, "%s", l[0].pair->id);
+    pm_pair_cache_free(c);
+    /* a halt a person has not cleared comes with the pair; a cleared one does not */
+    pm_record h = {.kind = PM_REC_PAIR_HALT, .u.pair_halt = {.reason = "repeated one-legged fills", .created_ns = 5}};
+    snprintf(h.u.pair_halt.match_id, sizeof h.u.pair_halt.match_id, "%s", id);
+    assert_int_equal(pm_store_write_record(db, &h, NULL, &err), 0);
+    assert_int_equal(pm_pair_cache_load(db, &c, &err), 0);
+    assert_true(pm_pair_cache_by_id(c, id, strlen(id))->halted);
+    pm_pair_cache_free(c);
+    int cleared;
+    assert_int_equal(pm_store_clear_pair_halt(db, id, "alice", 6, &cleared, &err), 0);
+    assert_int_equal(cleared, 1);
+    assert_int_equal(pm_pair_cache_load(db, &c, &err), 0);
+    assert_false(pm_pair_cache_by_id(c, id, strlen(id))->halted);
     pm_pair_cache_free(c);
     pm_db_close(db);
     pm_test_rmtree(dir);
