@@ -399,7 +399,7 @@ static int dom_init(dom *d, const pm_config *cfg, const pm_bench_gen *g, pm_err 
         *m = (pm_det_market){.venue = PM_VENUE_POLYMARKET, .yes = &d->pbook[i][0], .no = &d->pbook[i][1],
                              .id_yes = p->polymarket.token_yes, .id_no = p->polymarket.token_no,
                              .fee = pm_fee_poly_bps(p->polymarket.fee_rate_bps), .tick = p->polymarket.tick_size,
-                             .lot = 10000, .min_qty = p->polymarket.min_order_size,
+                             .lot = 10000, .min_qty = p->polymarket.min_order_size, .buy_in_cents = 1,
                              .balance = cfg->risk.max_notional_per_venue, .close_ns = p->polymarket.close_ns, .alive = 1};
     }
     return 0;

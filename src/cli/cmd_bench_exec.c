@@ -208,7 +208,7 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     pm_det_market k = {.venue = PM_VENUE_KALSHI, .yes = &book, .fee = pm_fee_none(PM_VENUE_KALSHI), .lot = PM_SCALE,
                        .min_qty = PM_SCALE};
     pm_det_market p = {.venue = PM_VENUE_POLYMARKET, .no = &book, .fee = pm_fee_none(PM_VENUE_POLYMARKET),
-                       .lot = PM_SCALE / 100, .min_qty = PM_SCALE};
+                       .lot = PM_SCALE / 100, .min_qty = PM_SCALE, .buy_in_cents = 1};
     pm_det_leg legs[2] = {{.m = &k, .outcome = PM_OUTCOME_YES, .book = &book, .id = "KXBENCH-A"},
                           {.m = &p, .outcome = PM_OUTCOME_NO, .book = &book, .id = "KXBENCH-B"}};
     pm_opportunity o;

@@ -3,6 +3,8 @@
  * repeat suppression. No allocation, no locks, no I/O. */
 #include "core/detector.h"
 
+#include "core/poly_amount.h"
+
 #include <string.h>
 
 /* A whole level, priced once per evaluation. */
@@ -110,11 +112,31 @@ static pm_qty_t held_at(const view *v, int i, pm_qty_t g) {
 
 static inline pm_qty_t ceil_lot(pm_qty_t q, pm_qty_t lot) { return (q + lot - 1) / lot * lot; }
 
-/* The smallest gross order (a multiple of the leg's lot) that holds at least `target`, priced.
- * -1 when the usable depth cannot hold it. */
+/* A leg bought in whole cents grows to the shares its amount buys at its limit; a size that
+ * reaches a further level is walked again (the limit only rises, so this ends within the
+ * book's depth). -1 when the depth or the arithmetic does not allow it. */
+static int signable(view *v, leg_price *out) {
+    if (!v->leg->m->buy_in_cents) return 0;
+    for (int i = 0; i <= PM_BOOK_DEPTH; i++) {
+        pm_usd_t amount;
+        pm_qty_t s;
+        if (pm_poly_buy_size(out->worst, v->leg->m->tick, out->gross, &amount, &s)) return -1;
+        if (s == out->gross) return 0;
+        if (walk_gross(v, s, out)) return -1;
+    }
+    return -1;
+}
+
+/* Walks a gross size and makes it signable. */
+static int walk_order(view *v, pm_qty_t gross, leg_price *out) {
+    return walk_gross(v, gross, out) ? -1 : signable(v, out);
+}
+
+/* The smallest gross order (a multiple of the leg's lot, then signable) that holds at least
+ * `target`, priced. -1 when the usable depth cannot hold it. */
 static int price_for_held(view *v, pm_qty_t target, leg_price *out) {
     pm_qty_t lot = v->leg->m->lot > 0 ? v->leg->m->lot : 1;
-    if (!v->shares) return walk_gross(v, ceil_lot(target, lot), out);
+    if (!v->shares) return walk_order(v, ceil_lot(target, lot), out);
     pm_qty_t need = target, gross = 0;
     int i = 0, met = 0;
     for (; usable(v, i); i++) {
@@ -136,7 +158,7 @@ static int price_for_held(view *v, pm_qty_t target, leg_price *out) {
         break;
     }
     if (!met) return -1;
-    return walk_gross(v, ceil_lot(gross, lot), out);
+    return walk_order(v, ceil_lot(gross, lot), out);
 }
 
 /* Folds one 64-bit word into a running signature (multiply–xorshift, one word at a time). */

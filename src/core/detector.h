@@ -24,7 +24,11 @@
  * qty × ($1 − min_edge) wins (ends are priced from the largest down and the search stops
  * once an upper bound of the remaining ones' profit cannot beat the best: typically one or two
  * are priced). Sizes never round up past the depth walked; a Polymarket leg's lot round-up
- * may take up to one lot from the next level, and its limit price is then that level's.
+ * may take up to one lot from the next level, and its limit price is then that level's. A leg
+ * bought in whole cents (buy_in_cents) is then sized up to what its amount buys at the limit
+ * (pm_poly_buy_size: at most 0.01 / limit shares more), re-walked if that reaches a level
+ * further, so the order's size is exactly what is signed; it may hold a little more than the
+ * other leg.
  *
  * Emission: profit ≥ min_profit and annualized return to the later close time ≥
  * min_annualized_bps (profit / cost × year / time left; a market already closed or with no
@@ -48,7 +52,8 @@
  *                      min_qty = kalshi.min_order_size (−1 → the lot).
  *   Polymarket market: yes / no = the YES / NO token books, ids = token_yes / token_no;
  *                      fee = pm_fee_poly_bps(polymarket.fee_rate_bps); tick = tick_size;
- *                      lot = 0.01 share; min_qty = min_order_size (in shares, gross).
+ *                      lot = 0.01 share; min_qty = min_order_size (in shares, gross);
+ *                      buy_in_cents = 1.
  *   close_ns from the pair (Unix ns, 0 unknown); balance = cash free on that venue;
  *   params from [strategy] (min_annualized_return scale 6 → bps: ÷ 100; max_book_age_ms × 10^6);
  *   limits from [risk] minus what is already committed. */
@@ -112,6 +117,8 @@ typedef struct pm_det_market {
     pm_px_t tick;                /* price grid; 0 = not checked */
     pm_qty_t lot;                /* order size step (> 0) */
     pm_qty_t min_qty;            /* least order size (gross contracts/shares) */
+    int buy_in_cents;            /* 1: a buy gives whole cents and is signed for the shares they buy
+                                  * at its limit (Polymarket market buys: core/poly_amount.h) */
     pm_usd_t balance;            /* cash available on this venue */
     int64_t close_ns;            /* Unix ns; 0 unknown */
     int alive;                   /* 1 when the venue's feed connection is up */

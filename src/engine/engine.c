@@ -451,7 +451,7 @@ static void markets_of(pm_engine *e, const pm_pair *pair, const pair_state *s, p
         .venue = PM_VENUE_POLYMARKET, .yes = poly_feed_book(pf, s->pyidx), .no = poly_feed_book(pf, s->pnidx),
         .id_yes = pair->polymarket.token_yes, .id_no = pair->polymarket.token_no, .fee = s->pfee,
         .tick = pair->polymarket.tick_size > 0 ? pair->polymarket.tick_size : 0, .lot = PM_SCALE / 100,
-        .min_qty = pair->polymarket.min_order_size > 0 ? pair->polymarket.min_order_size : PM_SCALE / 100,
+        .min_qty = pair->polymarket.min_order_size > 0 ? pair->polymarket.min_order_size : PM_SCALE / 100, .buy_in_cents = 1,
         .balance = floor0(cfg->risk.max_notional_per_venue - e->venue_cost[PM_VENUE_POLYMARKET]),
         .close_ns = pair->polymarket.close_ns,
         .alive = poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pyidx)) && poly_feed_conn_up(pf, poly_feed_conn_of(pf, s->pnidx)),

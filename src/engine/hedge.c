@@ -1,6 +1,8 @@
 /* hedge.c — completing or unwinding a one-legged residual (see hedge.h). */
 #include "engine/hedge.h"
 
+#include "core/poly_amount.h"
+
 #include <string.h>
 
 /* Level i (0 = best) of the prices at which the side's outcome can be bought (asks) or sold
@@ -23,8 +25,42 @@ pm_px_t pm_hedge_bid(const pm_hedge_side *s) {
 
 static pm_qty_t round_lot(pm_qty_t q, pm_qty_t lot) { return lot > 0 ? q / lot * lot : q; }
 
-/* Buys enough of the side's outcome to hold `held`: gross size, money and worst price. -1 when
- * the book does not offer it (or a level is off the grid). */
+/* Buys exactly gross of the side's outcome, best level first: money and worst price. -1 when
+ * the book does not offer it. */
+static int walk_gross(const pm_hedge_side *s, pm_qty_t gross, pm_usd_t *cost, pm_px_t *worst) {
+    pm_qty_t left = gross, avail, del;
+    pm_usd_t money, fee;
+    pm_px_t px;
+    *cost = 0;
+    for (int i = 0; left > 0 && level(s, 1, i, &px, &avail); i++) {
+        if (s->tick > 0 && px % s->tick) return -1;
+        pm_qty_t take = left < avail ? left : avail;
+        if (pm_fee_buy(&s->fee, px, take, &money, &fee, &del)) return -1;
+        *cost += money;
+        *worst = px;
+        left -= take;
+    }
+    return left ? -1 : 0;
+}
+
+/* A side bought in whole cents grows its gross to the shares the amount buys at the limit,
+ * walked again while that reaches a further level (the limit only rises). */
+static int signable(const pm_hedge_side *s, pm_qty_t *gross, pm_usd_t *cost, pm_px_t *worst) {
+    if (!s->buy_in_cents) return 0;
+    for (int i = 0; i <= PM_BOOK_DEPTH; i++) {
+        pm_usd_t amount;
+        pm_qty_t shares;
+        if (pm_poly_buy_size(*worst, s->tick, *gross, &amount, &shares)) return -1;
+        if (shares == *gross) return 0;
+        *gross = shares;
+        if (walk_gross(s, shares, cost, worst)) return -1;
+    }
+    return -1;
+}
+
+/* Buys enough of the side's outcome to hold `held` (and, bought in whole cents, what its amount
+ * buys): gross size, money and worst price. -1 when the book does not offer it (or a level is
+ * off the grid). */
 static int buy_walk(const pm_hedge_side *s, pm_qty_t held, pm_qty_t *gross, pm_usd_t *cost, pm_px_t *worst) {
     pm_qty_t got = 0;
     *gross = 0;
@@ -48,7 +84,7 @@ static int buy_walk(const pm_hedge_side *s, pm_qty_t held, pm_qty_t *gross, pm_u
         *cost += money;
         *worst = px;
     }
-    return got >= held ? 0 : -1;
+    return got >= held ? signable(s, gross, cost, worst) : -1;
 }
 
 /* Sells qty of the side's outcome into its bids: money received (after fees) and worst price. */

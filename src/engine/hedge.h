@@ -24,6 +24,7 @@ typedef struct pm_hedge_side {
     pm_fee_model fee;
     pm_px_t tick;            /* 0: not checked */
     pm_qty_t lot, min_qty;
+    int buy_in_cents;        /* 1: a buy is signed for the shares whole cents buy (core/poly_amount.h) */
 } pm_hedge_side;
 
 typedef enum pm_hedge_action {

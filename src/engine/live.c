@@ -27,6 +27,7 @@ typedef struct side {
     pm_fee_model fee;
     pm_px_t tick;
     pm_qty_t lot, min_qty;
+    int buy_in_cents;                     /* Polymarket: buys are signed in whole cents */
     pm_exec_market mkt;
     pm_qty_t held;                        /* contracts held from this trade's orders on it */
     pm_usd_t cash;                        /* money they took */
@@ -134,6 +135,7 @@ static void side_from_leg(side *s, const pm_pair *p, const pm_det_leg *dl) {
     s->tick = dl->m->tick;
     s->lot = dl->m->lot;
     s->min_qty = dl->m->min_qty;
+    s->buy_in_cents = dl->m->buy_in_cents;
     if (s->venue == PM_VENUE_POLYMARKET) {
         s->mkt.tick = p->polymarket.tick_size > 0 ? p->polymarket.tick_size : 0;
         s->mkt.neg_risk = p->polymarket.neg_risk;
@@ -539,6 +541,7 @@ static void hedge_side(pm_live *l, const side *s, pm_hedge_side *h) {
     h->tick = s->tick;
     h->lot = s->lot;
     h->min_qty = s->min_qty;
+    h->buy_in_cents = s->buy_in_cents;
 }
 
 /* The long side's excess a finished trade leaves goes to the residual table, to be marked. */

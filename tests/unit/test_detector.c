@@ -1,7 +1,7 @@
 /* test_detector.c — the depth-walking detector (core/detector.h) on hand-computed books: fees
  * that turn a raw arbitrage into a loss, depth, Polymarket's buy fee in shares grossing up its
  * leg, both polarities and both directions, the freshness gate, minimum sizes, tick grids of
- * 0.01 / 0.001 / 0.0001, balances and caps, annualized return, repeat suppression, the
+ * 0.01 / 0.001 / 0.0001, Polymarket buys signed in whole cents, balances and caps, annualized return, repeat suppression, the
  * same-venue check, and a seeded property test: every emitted opportunity, re-priced level by
  * level with the fee models, costs what it says, at most qty × ($1 − min_edge), within the
  * depth its limit prices allow. */
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "core/detector.h"
+#include "core/poly_amount.h"
 
 #define C(n) ((pm_qty_t)(n) * PM_SCALE)
 #define NOW_MONO 1000000000000LL
@@ -53,7 +54,7 @@ static void setup(fixture *f) {
                            .fee = pm_fee_kalshi(PM_KFEE_QUADRATIC, PM_SCALE), .tick = PM_CENT, .lot = C(1),
                            .min_qty = C(1), .balance = C(1000), .close_ns = NOW_UNIX + 30 * DAY_NS, .alive = 1};
     f->p = (pm_det_market){.venue = PM_VENUE_POLYMARKET, .yes = &f->py, .no = &f->pn, .id_yes = "111", .id_no = "222",
-                           .fee = pm_fee_poly(0, 1), .tick = PM_CENT, .lot = 10000, .min_qty = C(5),
+                           .fee = pm_fee_poly(0, 1), .tick = PM_CENT, .lot = 10000, .min_qty = C(5), .buy_in_cents = 1,
                            .balance = C(1000), .close_ns = NOW_UNIX + 30 * DAY_NS, .alive = 1};
     f->prm = (pm_det_params){.min_edge = PM_CENT, .min_profit = 100000, .max_size = C(100),
                              .max_book_age_ns = 2000000000LL, .min_annualized_bps = 1000, .same_venue = 0};
@@ -163,16 +164,23 @@ static void test_polymarket_fee_in_shares(void **state) {
     assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_FOUND);
     const pm_opportunity *o = &f.out[0];
     assert_int_equal(o->qty, C(50));
-    /* Polymarket keeps 0.015 of each share: 50.77 bought hold 50.00845 (50.76 would hold
-     * 49.9986); 25.385 paid, fee 0.76155 shares worth 0.380775 */
-    assert_int_equal(o->leg[1].qty, 50770000);
-    assert_int_equal(o->leg[1].fee_shares, 761550);
-    assert_int_equal(o->leg[1].held, 50008450);
-    assert_int_equal(o->leg[1].cost, 25385000);
-    assert_int_equal(o->leg[1].fee, 380775);
+    /* Polymarket keeps 0.015 of each share: 50.77 bought would hold 50.00845 (50.76 would
+     * hold 49.9986), but cost $25.385, not whole cents; a market buy gives $25.39, which is
+     * signed for 50.78 shares: they hold 50.0183, the fee is 0.7617 shares worth 0.38085 */
+    assert_int_equal(o->leg[1].qty, 50780000);
+    assert_int_equal(o->leg[1].fee_shares, 761700);
+    assert_int_equal(o->leg[1].held, 50018300);
+    assert_int_equal(o->leg[1].cost, 25390000);
+    assert_int_equal(o->leg[1].fee, 380850);
     assert_int_equal(o->leg[0].held, C(50));
     assert_int_equal(o->leg[0].cost, 20840000);
-    assert_int_equal(o->profit, C(50) - 20840000 - 25385000);
+    assert_int_equal(o->profit, C(50) - 20840000 - 25390000);
+    /* without the whole-cent rule the lot round-up alone decides */
+    f.p.buy_in_cents = 0;
+    memset(f.memo, 0, sizeof f.memo);
+    assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_FOUND);
+    assert_int_equal(o->leg[1].qty, 50770000);
+    assert_int_equal(o->leg[1].cost, 25385000);
 }
 
 static void test_polarity_and_directions(void **state) {
@@ -300,12 +308,16 @@ static void test_tick_sizes(void **state) {
     book(&f.kb, NULL, LV({400000, C(5)}, {415000, C(5)}, {420000, C(5)}));
     assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_FOUND);
     assert_int_equal(f.out[0].qty, C(5));
-    /* Polymarket on a 0.001 grid at 0.495 */
+    /* Polymarket on a 0.001 grid at 0.495: 5 shares would be $2.475, so the buy gives $2.48,
+     * signed for 5.0101 shares (2.48 / 0.495 = 5.010101, 4 decimals), which cost
+     * ⌈5.0101 × 0.495⌉ = 2.4799995 → $2.480000 */
     f.p.tick = 1000;
     book(&f.pn, NULL, LV({495000, C(200)}));
     assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_FOUND);
+    assert_int_equal(f.out[0].qty, C(5));
     assert_int_equal(f.out[0].leg[1].limit_px, 495000);
-    assert_int_equal(f.out[0].leg[1].cost, 2475000);
+    assert_int_equal(f.out[0].leg[1].qty, 5010100);
+    assert_int_equal(f.out[0].leg[1].cost, 2480000);
     f.p.tick = PM_CENT;
     assert_int_equal(eval(&f, PM_DIR_KALSHI_YES, PM_POLARITY_SAME), PM_DET_NO_EDGE);
 }
@@ -423,14 +435,16 @@ static void test_same_venue(void **state) {
     assert_int_equal(o->leg[0].venue, PM_VENUE_POLYMARKET);
     assert_int_equal(o->leg[1].venue, PM_VENUE_POLYMARKET);
     /* both legs are grossed up to hold the same quantity: 20 YES shares hold 19.89 (fee
-     * 0.0055 a share), and 19.99 NO shares hold 19.89005 (0.005 a share); 9 + 9.995 paid */
+     * 0.0055 a share), and 19.99 NO shares would hold 19.89005 (0.005 a share) but cost
+     * $9.995, not whole cents: the buy gives $10.00, signed for 20 NO shares holding 19.90;
+     * 9 + 10 paid */
     assert_int_equal(o->qty, 19890000);
     assert_int_equal(o->leg[0].qty, C(20));
     assert_int_equal(o->leg[0].held, 19890000);
-    assert_int_equal(o->leg[1].qty, 19990000);
-    assert_int_equal(o->leg[1].held, 19890050);
-    assert_int_equal(o->cost, 18995000);
-    assert_int_equal(o->profit, 895000);
+    assert_int_equal(o->leg[1].qty, C(20));
+    assert_int_equal(o->leg[1].held, 19900000);
+    assert_int_equal(o->cost, C(19));
+    assert_int_equal(o->profit, 890000);
     /* one venue's balance pays both legs */
     f.p.balance = C(5);
     memset(f.memo, 0, sizeof f.memo);
@@ -495,7 +509,13 @@ static void check_leg(const pm_opp_leg *l, const pm_det_leg *leg) {
     assert_int_equal(cost, l->cost);
     assert_int_equal(fee, l->fee);
     assert_int_equal(held, l->held);
-    assert_int_equal(l->qty % leg->m->lot, 0);
+    if (leg->m->buy_in_cents) { /* exactly what its whole-cent amount is signed for */
+        pm_usd_t amount;
+        pm_qty_t shares;
+        assert_int_equal(pm_poly_buy_size(l->limit_px, leg->m->tick, l->qty, &amount, &shares), 0);
+        assert_int_equal(shares, l->qty);
+    } else
+        assert_int_equal(l->qty % leg->m->lot, 0);
     assert_true(l->qty >= leg->m->min_qty);
     if (leg->m->tick > 0) assert_int_equal(l->limit_px % leg->m->tick, 0);
 }

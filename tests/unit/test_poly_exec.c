@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "config/secrets.h"
+#include "core/poly_amount.h"
 #include "core/poly_fee.h"
 #include "net/http.h"
 #include "testutil.h"
@@ -295,28 +296,49 @@ static void test_fok_unfilled_and_fak_partial(void **state) {
     assert_int_equal(held(f, f->m.yes), a.delivered);
 }
 
-/* qty × price not whole cents: the signed amount is cut to cents, and the ack says what matched */
+/* qty × price not whole cents: such a buy cannot be signed for what it says and is refused
+ * before anything is built; the size pm_poly_buy_size gives instead (the least whole-cent
+ * amount's shares) is signed, matched and recorded exactly */
 static void test_inexact_buy(void **state) {
     fixture *f = *state;
     pm_px_t px;
     pm_qty_t level;
     best(f, f->m.yes, 1, &px, &level);
     pm_qty_t q = 1230000; /* 1.23 shares */
-    assert_true(level >= q);
+    assert_true(level >= 2 * q);
     pm_usd_t n;
-    poly_amounts am;
     assert_int_equal(pm_notional(px, q, PM_ROUND_FLOOR, &n, NULL), 0);
-    assert_int_equal(poly_market_amounts(PM_SIDE_BUY, px, n - n % PM_CENT, PM_CENT, &am, NULL), 0);
-    assert_true(am.taker_amount < q && am.taker_amount > q - PM_CENT * PM_SCALE / px - 1);
-    int64_t before = cash(f);
+    assert_true(n % PM_CENT != 0); /* the fixture's price makes 1.23 shares an inexact amount */
     pm_exec_order o;
-    pm_exec_ack a;
+    memset(&o, 0, sizeof o);
+    snprintf(o.id, sizeof o.id, "0190b0c0-0000-7000-8000-000000000001");
+    snprintf(o.market_id, sizeof o.market_id, "%s", f->m.yes);
+    o.side = PM_SIDE_BUY;
+    o.price = px;
+    o.qty = q;
+    o.tif = PM_TIF_FOK;
+    o.mkt.tick = PM_CENT;
+    o.mkt.exchange_version = 2;
     pm_err err;
-    order(f, &o, f->m.yes, PM_SIDE_BUY, px, q, PM_TIF_FOK);
+    assert_int_equal(pm_exec_prepare(f->v, &o, &err), -1);
+    assert_non_null(strstr(err.msg, "a market buy of 1.23 shares at"));
+    assert_int_equal(o.body_len, 0);
+
+    pm_usd_t amount;
+    pm_qty_t s;
+    assert_int_equal(pm_poly_buy_size(px, PM_CENT, q, &amount, &s), 0);
+    assert_true(s > q && s < q + PM_CENT * PM_SCALE / px + 1);
+    assert_int_equal(amount % PM_CENT, 0);
+    poly_amounts am;
+    assert_int_equal(poly_market_amounts(PM_SIDE_BUY, px, amount, PM_CENT, &am, NULL), 0);
+    assert_int_equal(am.taker_amount, s);
+    int64_t before = cash(f);
+    pm_exec_ack a;
+    order(f, &o, f->m.yes, PM_SIDE_BUY, px, s, PM_TIF_FOK);
     assert_int_equal(pm_exec_send(f->v, &o, &a, &err), 0);
     assert_int_equal(pm_exec_settle(f->v, &o, &a, &err), 0); /* as the executor does after an answer */
     assert_int_equal(a.status, PM_EXEC_FILLED);
-    expect_buy(f, &a, am.taker_amount, px);
+    expect_buy(f, &a, s, px);
     assert_int_equal(before - cash(f), a.cash);
     assert_int_equal(held(f, f->m.yes), a.delivered);
 }

@@ -14,6 +14,7 @@
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
+#include "core/poly_amount.h"
 #include "util/keccak.h"
 #include "venue/polymarket/amounts.h"
 #include "venue/polymarket/eip712.h"
@@ -381,7 +382,7 @@ static void test_limit_amounts(void **state) {
     assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 995000, 10000000, 10000, &a, &err), -1); /* rounds to 1.00 */
     assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 500000, 9999, 10000, &a, &err), -1);    /* size 0.009999 */
     assert_int_equal(poly_limit_amounts(PM_SIDE_BUY, 500000, 10000000, 20000, &a, &err), -1); /* tick 0.02 */
-    assert_int_equal(poly_tick_price_decimals(5000), 3);
+    assert_int_equal(pm_poly_price_decimals(5000), 3);
 }
 
 /* Market (FOK/FAK) amounts: the official client's getMarketOrderRawAmounts results (computed

@@ -163,17 +163,19 @@ static void test_round_trip(void **state) {
 }
 
 /* The summary of tests/fixtures/run/sim-seed2.pmrec: `pmarb sim --seed 2`, four pairs (two of
- * them inverted), 20 seconds, recorded by `pmarb record` whose own summary was exactly this. */
+ * them inverted), 20 seconds, recorded by `pmarb record` whose own summary was exactly this,
+ * but for the Polymarket legs: they now buy what whole cents buy at their limits
+ * (core/poly_amount.h), 0.14 and 0.009 shares more, for $0.0065 and $0.0055 more. */
 static const char fixture_summary[] =
     "pairs 4 (4 active), books 12 (0 not live)\n"
     "frames kalshi 153, polymarket 196; book updates 547, stale events 0, market events 0, pairs closed 0\n"
     "scans: found 2 suppressed 0 no_edge 1004 not_fresh 32 no_fees 0 too_small 56 low_profit 0 low_return 0\n"
     "opportunities 2: traded 2, rejected 0, skipped 0\n"
-    "paper fills 2: 102 contracts hedged, cost 98.908010 (fees 1.598956), PnL at settlement 3.091990, marked at bids 0.849455\n"
+    "paper fills 2: 102 contracts hedged, cost 98.919962 (fees 1.599337), PnL at settlement 3.080038, marked at bids 0.856801\n"
     "position kalshi KXFEDDECISION-26DEC-C1 no: 51 contracts, cost 47.190000\n"
     "position kalshi KXNBACHAMP-27-D2 no: 51 contracts, cost 19.710000\n"
-    "position polymarket 25708322017182161300046751345132394551379509734675146071960074471796292981347 yes: 51.006675 contracts, cost 2.303510\n"
-    "position polymarket 34730014966708162729928595422583322542937465204984356004868776588571189963807 yes: 51.001335 contracts, cost 29.704500\n";
+    "position polymarket 25708322017182161300046751345132394551379509734675146071960074471796292981347 yes: 51.150354 contracts, cost 2.309999\n"
+    "position polymarket 34730014966708162729928595422583322542937465204984356004868776588571189963807 yes: 51.010713 contracts, cost 29.709963\n";
 
 static pm_test_run_result replay(const char *dir, const char *file) {
     char *ini = pm_test_source_path("tests/fixtures/run/replay.ini");

@@ -1,17 +1,7 @@
 /* amounts.c — Polymarket order amounts (see amounts.h). */
 #include "venue/polymarket/amounts.h"
 
-int poly_tick_price_decimals(pm_px_t tick) {
-    switch (tick) {
-    case 100000: return 1;
-    case 10000: return 2;
-    case 5000: return 3;
-    case 2500: return 4;
-    case 1000: return 3;
-    case 100: return 4;
-    default: return -1;
-    }
-}
+#include "core/poly_amount.h"
 
 static int64_t pow10i(int n) {
     int64_t v = 1;
@@ -21,7 +11,7 @@ static int64_t pow10i(int n) {
 
 /* The price unit of a tick (10^-dp dollars in micro-dollars), or -1 with err. */
 static int64_t price_unit(pm_px_t tick, pm_err *err) {
-    int dp = poly_tick_price_decimals(tick);
+    int dp = pm_poly_price_decimals(tick);
     if (dp < 0) return pm_err_set(err, "tick size %lld micro-dollars is not one Polymarket uses", (long long)tick);
     return pow10i(PM_SCALE_DIGITS - dp);
 }
@@ -58,16 +48,8 @@ int poly_market_amounts(pm_side side, pm_px_t price, int64_t size_or_amount, pm_
     out->taker_trimmed = 0;
     if (side == PM_SIDE_SELL)
         return pm_mul_div(maker, px, PM_SCALE, PM_ROUND_FLOOR, &out->taker_amount, err); /* exact: ≤ 6 decimals */
-    /* shares = maker / px; the client rounds up to n + 4 decimals, then down to n = price dp + 2 */
-    int n = poly_tick_price_decimals(tick) + 2;
-    __int128 fine = ((__int128)maker * pow10i(n + 4) + px - 1) / px; /* ceil, in 10^-(n+4) shares */
-    __int128 coarse = fine / 10000;                                 /* floor, in 10^-n */
-    if (coarse > INT64_MAX / pow10i(PM_SCALE_DIGITS - n)) return pm_err_set(err, "amount is too large");
-    int64_t taker = (int64_t)coarse * pow10i(PM_SCALE_DIGITS - n);  /* in 10^-6 */
-    if (taker % 100) { /* more than 4 decimals: the venue refuses it; round down to 4 */
-        taker -= taker % 100;
-        out->taker_trimmed = 1;
-    }
+    int64_t taker = pm_poly_buy_shares(maker, px, pm_poly_price_decimals(tick), &out->taker_trimmed);
+    if (taker < 0) return pm_err_set(err, "amount is too large");
     out->taker_amount = taker;
     return 0;
 }

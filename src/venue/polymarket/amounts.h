@@ -8,7 +8,7 @@
  * Market orders (FOK/FAK; getMarketOrderRawAmounts): price truncated to the tick's price
  * decimals. BUY is sized in collateral: maker = amount truncated to 2 decimals, taker =
  * maker / price rounded up to (amount decimals + 4) and then down to the amount decimals
- * (amount decimals = price decimals + 2). SELL is sized in shares: maker = shares truncated to
+ * (amount decimals = price decimals + 2): core/poly_amount.h, shared with the sizing. SELL is sized in shares: maker = shares truncated to
  * 2 decimals, taker = maker × price (exact). One deliberate deviation: the venue accepts at most
  * 4 decimals of taker on a market BUY, which the client exceeds on the 0.005 / 0.0025 / 0.001 /
  * 0.0001 ticks (py-clob-client-v2 issue #99); there pmarb truncates the client's taker amount
@@ -21,10 +21,6 @@
 #include "core/market.h"
 #include "core/money.h"
 #include "util/err.h"
-
-/* Price decimals of a tick size (micro-dollars): 0.1 → 1, 0.01 → 2, 0.005 → 3, 0.0025 → 4,
- * 0.001 → 3, 0.0001 → 4; -1 for a tick Polymarket does not use. */
-int poly_tick_price_decimals(pm_px_t tick);
 
 typedef struct poly_amounts {
     pm_px_t price;         /* the price actually signed (rounded or truncated) */

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/poly_amount.h"
 #include "core/poly_fee.h"
 #include "util/clock.h"
 #include "venue/polymarket/clob_api.h"
@@ -74,10 +75,17 @@ static int order_params(const pm_exec_order *o, poly_order_params *p, pm_err *er
         p->size = o->qty;
         return 0;
     }
-    pm_usd_t amount;
-    if (o->price <= 0 || o->price >= PM_PX_ONE || pm_notional(o->price, o->qty, PM_ROUND_FLOOR, &amount, err))
-        return pm_err_set(err, "order %s: price outside 0..1 or quantity too large", o->id);
-    p->amount = amount - amount % PM_CENT;
+    pm_qty_t shares;
+    if (pm_poly_buy_size(o->price, p->tick, o->qty, &p->amount, &shares))
+        return pm_err_set(err, "order %s: price outside 0..1, unknown tick or quantity too large", o->id);
+    if (shares != o->qty) { /* what was recorded is what is signed: the sizing uses pm_poly_buy_size */
+        char q[PM_FIXED_BUF], px[PM_FIXED_BUF], s[PM_FIXED_BUF];
+        pm_fixed_format_exact(o->qty, 2, q, sizeof q);
+        pm_fixed_format_exact(o->price, 2, px, sizeof px);
+        pm_fixed_format_exact(shares, 2, s, sizeof s);
+        return pm_err_set(err, "order %s: a market buy of %s shares at %s cannot be signed (the nearest is %s)", o->id, q,
+                          px, s);
+    }
     return 0;
 }
 

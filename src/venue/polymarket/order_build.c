@@ -1,6 +1,7 @@
 /* order_build.c — Polymarket order building, signing and /order bodies (see order_build.h). */
 #include "venue/polymarket/order_build.h"
 
+#include "core/poly_amount.h"
 #include "util/clock.h"
 #include "venue/polymarket/eip712.h"
 
@@ -91,7 +92,7 @@ static int check_params(const poly_order_params *p, pm_err *err) {
     if ((unsigned)p->order_type > POLY_ORDER_FAK) return pm_err_set(err, "unknown order type");
     if (p->exchange_version != 2 && p->exchange_version != 3)
         return pm_err_set(err, "exchange version must be 2 or 3, not %d", p->exchange_version);
-    if (poly_tick_price_decimals(p->tick) < 0)
+    if (pm_poly_price_decimals(p->tick) < 0)
         return pm_err_set(err, "tick size %lld micro-dollars is not one Polymarket uses (0.1, 0.01, 0.005, 0.0025, 0.001, 0.0001)",
                           (long long)p->tick);
     if (p->price < p->tick || p->price > PM_PX_ONE - p->tick || p->price % p->tick)
