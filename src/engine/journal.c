@@ -22,7 +22,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC 0x4a4d5050u /* "PPMJ" */
+/* An entry's magic names the journal's format: "PPM" and a format letter ('P' the first).
+ * A journal of another format is refused, never read as damaged entries: it may name orders
+ * the database does not have, which only the pmarb that wrote it can recover. */
+#define MAGIC 0x4a4d5050u        /* "PPMJ" little-endian: format 'P' */
+#define MAGIC_FAMILY 0x4a4d5000u /* any format */
+#define MAGIC_FAMILY_MASK 0xffffff00u
 #define GROW_ENTRIES 1024
 #define SPARE_ENTRIES 128 /* pm_journal_upkeep grows the file when fewer are left */
 #define RESERVE_BYTES (1ull << 30) /* address space mapped once: the file grows inside it, never moves */
@@ -33,7 +38,23 @@ typedef struct entry {
     pm_rec_order order;
 } entry;
 
+/* Changing pm_rec_order changes what earlier journals mean: give MAGIC the next format letter
+ * and then update this size. */
+_Static_assert(sizeof(entry) == 504, "the journal entry changed: give the journal a new format (MAGIC)");
+
 #define CAP_MAX ((size_t)(RESERVE_BYTES / sizeof(entry)))
+
+/* 0 when magic (the file's first entry's) is empty or this format's; else -1 with err. */
+static int check_format(const char *path, uint32_t magic, pm_err *err) {
+    if (magic == 0 || magic == MAGIC) return 0;
+    if ((magic & MAGIC_FAMILY_MASK) == MAGIC_FAMILY)
+        return pm_err_set(err, "the order journal %s was written by a pmarb with another journal format ('%c', this one "
+                          "reads '%c'): it may name orders the database lacks; run the pmarb that wrote it once to "
+                          "recover them (it clears the journal when it stops cleanly), then this one", path,
+                          (char)(magic & 0xff), (char)(MAGIC & 0xff));
+    return pm_err_set(err, "%s is not an order journal (or its first entry is damaged): move it aside after checking "
+                      "the venues for orders the database lacks", path);
+}
 
 struct pm_journal {
     int fd;
@@ -75,6 +96,7 @@ int pm_journal_open(const char *path, pm_journal **out, pm_err *err) {
                         errno == EWOULDBLOCK ? "another process runs on the same database" : strerror(errno));
     else if ((j->map = mmap(NULL, RESERVE_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd, 0)) == MAP_FAILED)
         rc = pm_err_set(err, "cannot map the order journal %s: %s", path, strerror(errno));
+    if (!rc && (size_t)st.st_size >= sizeof(entry)) rc = check_format(path, j->map[0].magic, err);
     if (!rc) {
         /* entries an earlier run left (not yet cleared) stay: new ones go after them */
         size_t have = (size_t)st.st_size / sizeof(entry);
@@ -132,8 +154,13 @@ int pm_journal_read(const char *path, int (*cb)(void *ctx, const pm_rec_order *o
     }
     entry e;
     ssize_t n;
-    int rc = 0;
+    int rc = 0, first = 1;
     while ((n = read(fd, &e, sizeof e)) == (ssize_t)sizeof e) {
+        if (first && check_format(path, e.magic, err)) {
+            close(fd);
+            return -1;
+        }
+        first = 0;
         if (e.magic == 0) break; /* the end: what follows was never written, or was cleared */
         if (e.magic != MAGIC || e.sum != fnv1a(&e.order, sizeof e.order)) {
             (*bad)++;

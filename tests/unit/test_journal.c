@@ -1,7 +1,8 @@
 /* test_journal.c — the mapped order journal: entries read back exactly and in order, a reopened
  * journal appends after what an earlier run left, growth past its first size, an entry torn
  * by a crash (no magic) ends it, a damaged entry is skipped and counted, clearing, a journal
- * written by the earlier write(2) format, and the file's mode. */
+ * written by the earlier write(2) format, another format or a file that is no journal refused,
+ * and the file's mode. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,11 +174,46 @@ static void test_earlier_format(void **state) {
     free(dir);
 }
 
+/* A journal of another format (a later or earlier pmarb's entry layout) or a file that is no
+ * journal is refused, for reading and for appending, saying what to do: its entries are
+ * never taken for damaged ones and skipped. */
+static void test_other_format_refused(void **state) {
+    (void)state;
+    char *dir = pm_test_tmpdir(), *path = pm_test_path(dir, "k.journal");
+    pm_journal *j;
+    pm_err err;
+    int bad;
+    pm_rec_order o;
+    assert_int_equal(pm_journal_open(path, &j, &err), 0);
+    order(1, &o);
+    assert_int_equal(pm_journal_append(j, &o, &err), 0);
+    pm_journal_close(j);
+    int fd = open(path, O_RDWR);
+    uint32_t other = 0x4a4d5051u; /* "QPMJ": format 'Q' */
+    assert_int_equal(pwrite(fd, &other, 4, 0), 4);
+    seen s;
+    assert_int_equal(pm_journal_read(path, collect, &s, &bad, &err), -1);
+    assert_non_null(strstr(err.msg, "another journal format ('Q', this one reads 'P')"));
+    assert_non_null(strstr(err.msg, "run the pmarb that wrote it"));
+    assert_int_equal(pm_journal_open(path, &j, &err), -1);
+    assert_non_null(strstr(err.msg, "another journal format"));
+    uint32_t junk = 0x12345678u;
+    assert_int_equal(pwrite(fd, &junk, 4, 0), 4);
+    assert_int_equal(pm_journal_read(path, collect, &s, &bad, &err), -1);
+    assert_non_null(strstr(err.msg, "is not an order journal"));
+    assert_int_equal(pm_journal_open(path, &j, &err), -1);
+    close(fd);
+    pm_test_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_reopen_grow),
         cmocka_unit_test(test_torn_and_damaged),
         cmocka_unit_test(test_earlier_format),
+        cmocka_unit_test(test_other_format_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
