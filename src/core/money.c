@@ -136,29 +136,37 @@ int pm_sub(int64_t a, int64_t b, int64_t *out, pm_err *err) {
 }
 
 /* Writes |v| (as an unsigned magnitude) with `decimals` of its 6 fraction digits. */
-static int format_mag(int neg, unsigned __int128 mag, int decimals, char *buf, size_t n) {
-    unsigned __int128 unit = (unsigned __int128)pow10_tab[PM_SCALE_DIGITS - decimals];
-    unsigned __int128 q = mag / unit, scale = (unsigned __int128)pow10_tab[decimals];
-    unsigned long long whole = (unsigned long long)(q / scale), frac = (unsigned long long)(q % scale);
-    if (q == 0) neg = 0; /* never "-0.00" */
-    int len = decimals > 0 ? snprintf(buf, n, "%s%llu.%0*llu", neg ? "-" : "", whole, decimals, frac)
-                           : snprintf(buf, n, "%s%llu", neg ? "-" : "", whole);
-    return len < 0 || (size_t)len >= n ? -1 : len;
+/* mag / 10^(6 − decimals) as a decimal with `decimals` places, digits written by hand (the
+ * book hash formats every level of a book on the feed thread: snprintf was most of its cost). */
+static int format_mag(int neg, uint64_t mag, int decimals, char *buf, size_t n) {
+    uint64_t q = mag / (uint64_t)pow10_tab[PM_SCALE_DIGITS - decimals], scale = (uint64_t)pow10_tab[decimals];
+    uint64_t whole = q / scale, frac = q % scale;
+    char t[48];
+    size_t at = sizeof t;
+    for (int i = 0; i < decimals; i++, frac /= 10) t[--at] = (char)('0' + frac % 10);
+    if (decimals > 0) t[--at] = '.';
+    do t[--at] = (char)('0' + whole % 10);
+    while (whole /= 10);
+    if (neg && q) t[--at] = '-'; /* never "-0.00" */
+    size_t len = sizeof t - at;
+    if (len >= n) return -1;
+    memcpy(buf, t + at, len);
+    buf[len] = '\0';
+    return (int)len;
 }
 
 int pm_fixed_format(int64_t v, int decimals, pm_round mode, char *buf, size_t n) {
     if (decimals < 0 || decimals > PM_SCALE_DIGITS) return -1;
     int64_t unit = pow10_tab[PM_SCALE_DIGITS - decimals];
-    __int128 r = div_round(v, unit, mode) * unit; /* may exceed int64 by < unit: keep 128 bits */
-    unsigned __int128 mag = r < 0 ? (unsigned __int128)(-r) : (unsigned __int128)r;
+    __int128 r = div_round(v, unit, mode) * unit; /* may exceed int64 by < unit (not uint64) */
+    uint64_t mag = (uint64_t)(r < 0 ? -r : r);
     return format_mag(r < 0, mag, decimals, buf, n);
 }
 
 int pm_fixed_format_exact(int64_t v, int min_decimals, char *buf, size_t n) {
     if (min_decimals < 0 || min_decimals > PM_SCALE_DIGITS) return -1;
-    unsigned __int128 mag = v < 0 ? (unsigned __int128)(-(__int128)v) : (unsigned __int128)v;
+    uint64_t mag = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
     int decimals = PM_SCALE_DIGITS;
-    while (decimals > min_decimals && mag % (unsigned __int128)pow10_tab[PM_SCALE_DIGITS - decimals + 1] == 0)
-        decimals--;
+    while (decimals > min_decimals && mag % (uint64_t)pow10_tab[PM_SCALE_DIGITS - decimals + 1] == 0) decimals--;
     return format_mag(v < 0, mag, decimals, buf, n);
 }

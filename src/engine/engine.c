@@ -60,6 +60,8 @@ static void prepare(pm_engine *e, const pm_pair *p, pair_state *s) {
     poly_feed *pf = pm_feeds_poly(e->feeds);
     s->pyidx = poly_feed_index(pf, p->polymarket.token_yes, strlen(p->polymarket.token_yes));
     s->pnidx = poly_feed_index(pf, p->polymarket.token_no, strlen(p->polymarket.token_no));
+    poly_feed_set_market(pf, s->pyidx, p->polymarket.min_order_size, p->polymarket.neg_risk);
+    poly_feed_set_market(pf, s->pnidx, p->polymarket.min_order_size, p->polymarket.neg_risk);
     pm_err err;
     s->fees_ok = !pm_fee_kalshi_parse(p->kalshi.fee_type, p->kalshi.fee_multiplier, e->cfg->kalshi.flat_fee, &s->kfee, &err);
     if (!s->fees_ok)
@@ -481,6 +483,18 @@ static int live_trade(pm_engine *e, const pm_pair *pair, const pair_state *s, co
     return 1;
 }
 
+/* The venue's hash of each Polymarket book the opportunity walks agrees with it (or says
+ * nothing): poly_feed_verify. */
+static int hashes_agree(pm_engine *e, const pair_state *s, const pm_det_leg legs[2], int64_t mono) {
+    poly_feed *pf = pm_feeds_poly(e->feeds);
+    for (int j = 0; j < 2; j++) {
+        if (legs[j].m->venue != PM_VENUE_POLYMARKET) continue;
+        int idx = legs[j].book == poly_feed_book(pf, s->pyidx) ? s->pyidx : s->pnidx;
+        if (!poly_feed_verify(pf, idx, mono)) return 0;
+    }
+    return 1;
+}
+
 static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
     pair_state *s = &e->ps[pair->index];
     if (!s->fees_ok || s->kidx < 0 || s->pyidx < 0 || s->pnidx < 0) return;
@@ -518,6 +532,10 @@ static void scan(pm_engine *e, const pm_pair *pair, int64_t mono) {
             decision = "skipped";
             reason = "another direction of this pair traded on the same update";
             e->st.skipped++;
+        } else if (!hashes_agree(e, s, legs, mono)) {
+            decision = "rejected";
+            reason = "a Polymarket book differs from the venue's hash of it: resyncing";
+            e->st.rejected++;
         } else if (e->live) {
             traded = live_trade(e, pair, s, o, legs, mono);
             continue;
@@ -628,6 +646,10 @@ void pm_engine_get_stats(const pm_engine *e, pm_engine_stats *out) {
     poly_feed_get_stats(pm_feeds_poly(e->feeds), &ps);
     out->frames[PM_VENUE_KALSHI] = ks.frames;
     out->frames[PM_VENUE_POLYMARKET] = ps.frames;
+    out->poly_hashes[0] = ps.hash_ok;
+    out->poly_hashes[1] = ps.hash_mismatches;
+    out->poly_hashes[2] = ps.hash_unproven;
+    out->poly_hashes[3] = ps.hash_unchecked;
 }
 
 void pm_engine_get_paper(const pm_engine *e, pm_paper_totals *out) { pm_paper_get_totals(e->paper, out); }

@@ -34,6 +34,7 @@ typedef struct pm_engine_stats {
     uint64_t opportunities, traded, rejected, skipped;
     uint64_t writer_full;     /* records the writer queue refused */
     uint64_t det[PM_DET_STATUS_COUNT];
+    uint64_t poly_hashes[4];  /* Polymarket book hashes: agreed, differed, snapshot not reproduced, not computable */
 } pm_engine_stats;
 
 /* The detector's parameters from [strategy]: min_annualized_return (scale 6) as basis points,

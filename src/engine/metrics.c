@@ -133,6 +133,11 @@ int pm_metrics_render(const pm_metrics_snap *s, const pm_live_metrics *live, cha
     per_venue(&k, "pmarb_frames_total", "counter", "WebSocket frames received.", s->frames);
     one(&k, "pmarb_book_updates_total", "counter", "Order book updates applied.", s->books);
     one(&k, "pmarb_stale_events_total", "counter", "Books marked stale (gap, bad input, connection lost).", s->stale_events);
+    static const char *const hash_results[4] = {"agreed", "differed", "unproven", "unchecked"};
+    head(&k, "pmarb_polymarket_book_hashes_total", "counter",
+         "Polymarket book hashes compared with the books pmarb holds, by result (unproven: a snapshot's not reproduced).");
+    for (int i = 0; i < 4; i++)
+        put(&k, "pmarb_polymarket_book_hashes_total{result=\"%s\"} %" PRIu64 "\n", hash_results[i], s->poly_hashes[i]);
     head(&k, "pmarb_detector_verdicts_total", "counter", "Detector scans of one pair direction, by verdict.");
     for (int i = 0; i < PM_DET_STATUS_COUNT; i++)
         put(&k, "pmarb_detector_verdicts_total{status=\"%s\"} %" PRIu64 "\n", pm_det_status_name((pm_det_status)i), s->det[i]);

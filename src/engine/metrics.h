@@ -19,6 +19,7 @@
 typedef struct pm_metrics_snap {
     uint64_t frames[PM_VENUE_COUNT];
     uint64_t books, stale_events;
+    uint64_t poly_hashes[4];              /* pm_engine_stats.poly_hashes */
     uint64_t det[PM_DET_STATUS_COUNT];
     uint64_t traded, rejected, skipped;
     uint64_t fills;                       /* paper fills (opportunities filled, two legs each) */

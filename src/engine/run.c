@@ -128,6 +128,7 @@ static void publish(pm_engine *e, pm_links *l, pm_trading *tr, pm_metrics_pub *p
                          .rejected = st.rejected, .skipped = st.skipped, .fills = t.fills, .pnl = t.locked_pnl};
     memcpy(s.frames, st.frames, sizeof s.frames);
     memcpy(s.det, st.det, sizeof s.det);
+    memcpy(s.poly_hashes, st.poly_hashes, sizeof s.poly_hashes);
     s.pairs_active = pm_pair_cache_active(pm_engine_pairs(e));
     size_t books, poly_total;
     s.books_not_live = pm_engine_books_stale(e, &books);

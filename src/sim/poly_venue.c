@@ -112,7 +112,8 @@ json_t *sim_poly_book_summary(const sim_poly *p, int market, pm_outcome o, int64
     const sim_pmarket *m = &p->markets[market];
     char ts[24], ltp[PM_FIXED_BUF];
     snprintf(ts, sizeof ts, "%lld", (long long)ts_ms);
-    sim_poly_decimal(m->last_trade[o], 1, ltp);
+    if (m->summary_ltp) pm_fixed_format_exact(m->summary_ltp, 3, ltp, sizeof ltp); /* "0.870", as the venue */
+    else ltp[0] = '\0';
     json_t *doc = json_object();
     json_object_set_new(doc, "market", json_string(m->condition_id));
     json_object_set_new(doc, "asset_id", json_string(m->token[o]));

@@ -52,6 +52,8 @@ typedef struct sim_pmarket {
     int fair_q;               /* the price-process question it follows */
     int inverted;             /* its YES pays when the Kalshi market's NO pays */
     pm_px_t last_trade[2];    /* last trade price per outcome, 0 = none yet */
+    pm_px_t summary_ltp;      /* the market's last trade as traded, either token: what both
+                                 tokens' book summaries write as last_trade_price (0 = none) */
     pm_book mm;               /* the simulated market maker's share of `book` (what the price process moves) */
 } sim_pmarket;
 

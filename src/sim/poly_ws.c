@@ -101,10 +101,11 @@ void sim_poly_ws_price_change(sim_poly *p, int market, const sim_plevel *lv, int
     for (sim_pconn *c = p->conns; c; c = c->next) subscribers += wants_market_data(c, market, 3);
     if (!subscribers) return;
     char ts[24];
-    now_ms(ts);
+    int64_t ms = pm_wall_ns() / 1000000;
+    snprintf(ts, sizeof ts, "%lld", (long long)ms);
     char hash[2][48];
-    for (int o = 0; o < 2; o++) {
-        json_t *b = sim_poly_book_summary(p, market, (pm_outcome)o, m->book_ts_ms, 0);
+    for (int o = 0; o < 2; o++) { /* the book after the change, at the message's timestamp */
+        json_t *b = sim_poly_book_summary(p, market, (pm_outcome)o, ms, 0);
         snprintf(hash[o], sizeof hash[o], "%s", json_string_value(json_object_get(b, "hash")));
         json_decref(b);
     }
@@ -147,10 +148,14 @@ void sim_poly_ws_price_change(sim_poly *p, int market, const sim_plevel *lv, int
     free(custom);
 }
 
+/* A trade at px on one outcome: its token's last_trade_price message, to the subscribers of
+ * either token (the market's summaries, both tokens', then write px as last_trade_price, as the
+ * venue's do: the captured burst's NO summaries carry the YES token's last trade). */
 void sim_poly_publish_trade(sim_poly *p, int market, pm_outcome outcome, pm_side side, pm_px_t px, pm_qty_t qty) {
     sim_pmarket *m = &p->markets[market];
     m->last_trade[outcome] = px;
     m->last_trade[pm_outcome_flip(outcome)] = PM_PX_ONE - px;
+    m->summary_ltp = px;
     char ts[24], bps[24];
     now_ms(ts);
     snprintf(bps, sizeof bps, "%lld", (long long)(m->fee_rate / 100)); /* scale 6 → basis points */
@@ -165,7 +170,7 @@ void sim_poly_publish_trade(sim_poly *p, int market, pm_outcome outcome, pm_side
     json_object_set_new(doc, "timestamp", json_string(ts));
     char *text = sim_poly_dumps(doc);
     for (sim_pconn *c = p->conns; c && text; c = c->next)
-        if (wants_market_data(c, market, 1 << outcome)) enqueue(c, strdup(text));
+        if (wants_market_data(c, market, 3)) enqueue(c, strdup(text));
     free(text);
 }
 

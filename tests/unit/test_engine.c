@@ -13,6 +13,8 @@
 
 #include "core/risk.h"
 #include "engine/engine.h"
+#include "venue/polymarket/book_hash.h"
+#include "venue/polymarket/feed.h"
 
 #define TICKER "KXTEST-26DEC-T1"
 #define YES "111"
@@ -225,6 +227,46 @@ static void test_reload_subscribes_a_new_kalshi_ticker(void **state) {
     pm_engine_free(e);
 }
 
+/* The NO token's book as a venue snapshot carrying its true hash: bids 0.01 × 5, asks 0.40 × 50. */
+static void hashed_no_book(pm_engine *e, int64_t ts_ms, int64_t now) {
+    pm_level bid = {10000, 5000000}, ask = {400000, 50000000};
+    pm_book b;
+    pm_book_init(&b);
+    assert_int_equal(pm_book_snapshot(&b, &bid, 1, &ask, 1, 1), 0);
+    poly_book_head h = {.market = "0xc1", .market_len = 4, .asset = NO, .asset_len = strlen(NO), .ts_ms = ts_ms,
+                        .min_order_size = 5000000, .tick = 10000, .neg_risk = 0, .ltp = ""};
+    char hex[POLY_BOOK_HASH_HEX + 1], text[512];
+    assert_int_equal(poly_book_hash(&b, &h, hex), 0);
+    snprintf(text, sizeof text, "{\"event_type\":\"book\",\"market\":\"0xc1\",\"asset_id\":\"" NO "\",\"timestamp\":\"%lld\","
+             "\"hash\":\"%s\",\"bids\":[{\"price\":\"0.01\",\"size\":\"5\"}],\"asks\":[{\"price\":\"0.4\",\"size\":\"50\"}],"
+             "\"tick_size\":\"0.01\"}", (long long)ts_ms, hex);
+    frame(e, PM_VENUE_POLYMARKET, 0, text, now);
+}
+
+/* An opportunity on a Polymarket book whose venue hash no longer agrees with it (a lost
+ * update below an agreeing top) is refused before any order, and the book is suspect. */
+static void test_book_hash_difference_refuses_the_trade(void **state) {
+    (void)state;
+    pm_engine *e = new_engine(one_pair("quadratic", 1000000));
+    go_live(e, 1000);
+    hashed_no_book(e, 1790000000000, 2000); /* the venue's own hash reproduced: checked from now on */
+    pm_engine_stats st0 = stats(e), st;
+    assert_int_equal(st0.poly_hashes[0], 2); /* the snapshot, and the trade it brought checked again */
+    assert_int_equal(st0.poly_hashes[1], 0);
+    /* more at the best ask, the top unchanged; the venue's hash says the book is otherwise */
+    frame(e, PM_VENUE_POLYMARKET, 0, "{\"event_type\":\"price_change\",\"market\":\"0xc1\",\"timestamp\":\"1790000000001\","
+          "\"price_changes\":[{\"asset_id\":\"" NO "\",\"price\":\"0.40\",\"size\":\"60\",\"side\":\"SELL\","
+          "\"hash\":\"0123456789012345678901234567890123456789\",\"best_bid\":\"0.01\",\"best_ask\":\"0.40\"}]}", 3000);
+    st = stats(e);
+    assert_int_equal(st.opportunities, st0.opportunities + 1);
+    assert_int_equal(st.rejected, st0.rejected + 1);
+    assert_int_equal(st.traded, st0.traded);
+    assert_int_equal(st.poly_hashes[1], 1);
+    int idx = poly_feed_index(pm_feeds_poly(pm_engine_feeds(e)), NO, strlen(NO));
+    assert_true(poly_feed_book(pm_feeds_poly(pm_engine_feeds(e)), idx)->suspect);
+    pm_engine_free(e);
+}
+
 static pm_qty_t room(const pm_risk *r, const pm_engine *e, const char *pair_id) {
     int slot = pm_engine_risk_slot(e, pair_id);
     assert_true(slot >= 0);
@@ -284,6 +326,7 @@ int main(void) {
         cmocka_unit_test(test_cleared_fee_override_without_a_cached_schedule_stops_the_pair),
         cmocka_unit_test(test_reload_subscribes_a_new_kalshi_ticker),
         cmocka_unit_test(test_halted_pairs_are_blacklisted_at_start_and_on_reload),
+        cmocka_unit_test(test_book_hash_difference_refuses_the_trade),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@
 
 static pm_metrics_snap sample(void) {
     pm_metrics_snap s = {
-        .frames = {1200, 3400}, .books = 4500, .stale_events = 3,
+        .frames = {1200, 3400}, .books = 4500, .stale_events = 3, .poly_hashes = {3300, 2, 1, 0},
         .det = {7, 2, 900, 40, 0, 5, 6, 1}, .traded = 5, .rejected = 1, .skipped = 1, .fills = 5,
         .pairs_active = 20, .books_total = 60, .books_not_live = 0,
         .conns_up = {1, 2}, .conns = {1, 2}, .pnl = 1234567,
@@ -36,6 +36,13 @@ static const char expected[] =
     "# HELP pmarb_stale_events_total Books marked stale (gap, bad input, connection lost).\n"
     "# TYPE pmarb_stale_events_total counter\n"
     "pmarb_stale_events_total 3\n"
+    "# HELP pmarb_polymarket_book_hashes_total Polymarket book hashes compared with the books pmarb holds, by result "
+    "(unproven: a snapshot's not reproduced).\n"
+    "# TYPE pmarb_polymarket_book_hashes_total counter\n"
+    "pmarb_polymarket_book_hashes_total{result=\"agreed\"} 3300\n"
+    "pmarb_polymarket_book_hashes_total{result=\"differed\"} 2\n"
+    "pmarb_polymarket_book_hashes_total{result=\"unproven\"} 1\n"
+    "pmarb_polymarket_book_hashes_total{result=\"unchecked\"} 0\n"
     "# HELP pmarb_detector_verdicts_total Detector scans of one pair direction, by verdict.\n"
     "# TYPE pmarb_detector_verdicts_total counter\n"
     "pmarb_detector_verdicts_total{status=\"found\"} 7\n"

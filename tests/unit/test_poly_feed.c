@@ -6,6 +6,8 @@
  * (every prefix of a real one), bad prices, unknown assets and event types are counted and
  * resync what they touched; connections split by assets_per_connection with runtime add and
  * remove; disconnects; silent freezes; PING/PONG; market_resolved; the production ssmd books;
+ * the venue's book hashes reproduced (ssmd books, the burst, checked as before pricing an
+ * order), a trade's price entering them, and a lost update below the top found by them;
  * and the user channel's order and trade events. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -578,6 +580,7 @@ static void test_ssmd_books(void **state) {
         pm_err err;
         int i = poly_feed_add(feed, json_string_value(json_object_get(msg, "asset_id")), &err);
         assert_int_equal(i, k);
+        poly_feed_set_market(feed, i, 5 * PM_SCALE, 0);
         send_text(0, line, 7);
         assert_book(poly_feed_book(feed, i), msg, 0);
         json_decref(msg);
@@ -585,7 +588,119 @@ static void test_ssmd_books(void **state) {
     }
     assert_int_equal(poly_feed_book(feed, 1)->ask.n, 0); /* the book with no asks */
     assert_int_equal(poly_feed_tick_size(feed, 1), 1000);
+    poly_feed_stats st;
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.hash_ok, 10); /* every venue hash reproduced from the book pmarb holds */
+    assert_int_equal(st.hash_unproven, 0);
     free(all);
+}
+
+/* Both tokens' summaries described (min_order_size 5, not neg-risk), then the burst's first book. */
+static void open_burst_hashed(void) {
+    open_yes_no();
+    poly_feed_set_market(feed, 0, 5 * PM_SCALE, 0);
+    poly_feed_set_market(feed, 1, 5 * PM_SCALE, 0);
+    json_t *first = json_array_get(burst, 0);
+    send_json(first, 1 * MS);
+    json_t *no = mirrored(first); /* carries the YES hash: never reproduced, so never a mismatch */
+    send_json(no, 1 * MS);
+    json_decref(no);
+}
+
+/* Both books checked as an order about to be priced on them would (1: may be traded). */
+static int verify_both(int64_t now_ns) {
+    int a = poly_feed_verify(feed, 0, now_ns), b = poly_feed_verify(feed, 1, now_ns);
+    return a && b;
+}
+
+/* The venue's hash of every book state of the burst is reproduced: the YES snapshot and, checked
+ * after every message, the 46 changes before the crossing on each token (the NO book, mirrored
+ * from the YES snapshot, is exactly the venue's: its summaries even carry the YES token's last
+ * trade, 0.255). The three crossing messages all carry the hash of the books after the whole
+ * match, which includes its trade's price (0.301); the capture lacks that last_trade_price
+ * message, so the third crossing message's hashes differ under agreeing tops: both books stay
+ * suspect, and the final YES snapshot's hash differs too, which stops the check for it. */
+static void test_burst_book_hashes(void **state) {
+    (void)state;
+    open_burst_hashed();
+    for (size_t k = 1; k + 1 < json_array_size(burst); k++) {
+        send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+        assert_int_equal(verify_both((int64_t)(k + 1) * MS), k < 47);
+        assert_int_equal(poly_feed_book(feed, 0)->suspect, k >= 47);
+        assert_int_equal(poly_feed_book(feed, 1)->suspect, k >= 47);
+    }
+    poly_feed_stats st;
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.hash_ok, 1 + 2 * 46);
+    assert_int_equal(st.hash_mismatches, 2 * 3 + 2); /* verified at 47, 48, 49; pending at 49 */
+    assert_int_equal(st.hash_unproven, 1);          /* the mirrored NO snapshot carries the YES hash */
+    assert_int_equal(st.resyncs, 0);
+    send_json(json_array_get(burst, 50), 52 * MS);
+    assert_false(poly_feed_book(feed, 0)->suspect);
+    assert_true(poly_feed_verify(feed, 0, 52 * MS)); /* not reproduced: says nothing */
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.hash_unproven, 2);
+}
+
+/* With the crossing's trade seen (last_trade_price 0.301, which summaries write "0.301"), the
+ * last crossing message and the final snapshot agree too, for both tokens. */
+static void test_trade_price_enters_the_hash(void **state) {
+    (void)state;
+    open_burst_hashed();
+    for (size_t k = 1; k + 1 < json_array_size(burst); k++) {
+        if (k == 49)
+            send_text(0, "{\"asset_id\":\"" YES_ID "\",\"event_type\":\"last_trade_price\",\"fee_rate_bps\":\"0\","
+                      "\"market\":\"0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01\",\"price\":\"0.301\","
+                      "\"side\":\"BUY\",\"size\":\"45.83\",\"timestamp\":\"1790658827000\"}", 50 * MS);
+        send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+        if (k < 47 || k == 49) assert_true(verify_both((int64_t)(k + 1) * MS));
+    }
+    assert_false(poly_feed_book(feed, 0)->suspect);
+    assert_false(poly_feed_book(feed, 1)->suspect); /* the YES trade's price is the NO summary's too */
+    send_json(json_array_get(burst, 50), 52 * MS);
+    poly_feed_stats st;
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.hash_ok, (1 + 46 + 1 + 1) + (46 + 1));
+    assert_int_equal(st.hash_mismatches, 0);
+    assert_int_equal(st.hash_unproven, 1); /* the mirrored NO snapshot only */
+}
+
+/* A lost update below the top (message 5 adds a YES ask at 0.44 behind the best, 0.39, and the
+ * mirrored NO bid): the tops the venue reports still agree, so without the hash nothing is
+ * noticed; with it (the books checked after every message, as decisions would), they are found
+ * to differ the moment an order would be priced on them after message 6: suspect at once, checked on every message from then on, and resynced after
+ * the next later message (7). */
+static void test_lost_update_below_the_top_resyncs(void **state) {
+    (void)state;
+    for (int hashed = 0; hashed < 2; hashed++) {
+        if (hashed) {
+            poly_feed_free(feed);
+            per_test_setup(NULL);
+            open_burst_hashed();
+        } else
+            open_burst();
+        for (size_t k = 1; k <= 7; k++) {
+            if (k == 5) continue;
+            send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+            if (k < 6) assert_true(verify_both((int64_t)(k + 1) * MS)); /* as each decision would */
+            if (k == 6) {
+                assert_int_equal(verify_both(7 * MS), !hashed);
+                assert_int_equal(poly_feed_book(feed, 0)->suspect, hashed);
+                assert_int_equal(poly_feed_book(feed, 1)->suspect, hashed);
+            }
+        }
+        poly_feed_stats st;
+        poly_feed_get_stats(feed, &st);
+        assert_int_equal(st.mismatches, 0); /* the tops always agreed */
+        assert_int_equal(st.hash_mismatches, hashed ? 2 * 2 : 0); /* verified at 6, pending at 7: both tokens */
+        assert_int_equal(st.resyncs, hashed ? 2 : 0);
+        for (int t = 0; t < 2; t++) assert_int_equal(poly_feed_book(feed, t)->state, hashed ? PM_BOOK_STALE : PM_BOOK_LIVE);
+        if (hashed) {
+            expect_cmd("{\"assets_ids\":[\"" YES_ID "\",\"" NO_ID "\"],\"operation\":\"unsubscribe\",\"custom_feature_enabled\":true}");
+            expect_cmd("{\"assets_ids\":[\"" YES_ID "\",\"" NO_ID "\"],\"operation\":\"subscribe\",\"custom_feature_enabled\":true}");
+            expect_cmd(NULL);
+        }
+    }
 }
 
 /* The docs' verbatim examples: the book (prices like ".48") goes live; the tick_size_change
@@ -707,6 +822,9 @@ int main(void) {
         T(test_ping_pong),
         T(test_market_resolved),
         T(test_ssmd_books),
+        T(test_burst_book_hashes),
+        T(test_trade_price_enters_the_hash),
+        T(test_lost_update_below_the_top_resyncs),
         T(test_docs_verbatim),
         T(test_user_channel_events),
     };

@@ -5,7 +5,8 @@
  * pays exactly when the Kalshi outcome bought does not), fills and positions agree with the
  * opportunities, the PnL at settlement is the sum of the expected profits and not negative;
  * SIGHUP reloads the pairs; a market the venue resolves drops its pair; GET /metrics and /health
- * on [run] http_listen and `pmarb status` report the run (counters consistent with its summary);
+ * on [run] http_listen and `pmarb status` report the run (counters consistent with its summary;
+ * the simulator's book hashes reproduced);
  * SIGTERM stops the run with exit status 0 (and `pmarb status` then finds nothing to reach).
  * With nothing approved, neither mode starts. */
 #include <stdarg.h>
@@ -289,6 +290,10 @@ static int64_t check_endpoint(fixture *f) {
     assert_int_equal(metric(body, "pmarb_paper_fills_total"), traded); /* every trade filled both legs */
     assert_true(metric(body, "pmarb_frames_total{venue=\"kalshi\"}") > 0);
     assert_true(metric(body, "pmarb_book_updates_total") > 0);
+    /* the simulator's book hashes are reproduced by the books pmarb holds, and none differed */
+    assert_true(metric(body, "pmarb_polymarket_book_hashes_total{result=\"agreed\"}") > 0);
+    assert_int_equal(metric(body, "pmarb_polymarket_book_hashes_total{result=\"differed\"}"), 0);
+    assert_int_equal(metric(body, "pmarb_polymarket_book_hashes_total{result=\"unproven\"}"), 0);
     free(body);
 
     pm_test_run_result r = pmarb(f, (const char *const[]){"status", NULL});

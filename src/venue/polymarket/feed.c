@@ -3,6 +3,7 @@
 
 #include "util/log.h"
 #include "util/strmap.h"
+#include "venue/polymarket/book_hash.h"
 #include "venue/polymarket/keepalive.h"
 
 #include <stdio.h>
@@ -11,7 +12,12 @@
 
 enum { SLOT_FREE = 0, SLOT_ACTIVE, SLOT_LEAVING, SLOT_GONE }; /* GONE: unsubscribed, still known */
 enum { PEND_UNSUB = 1, PEND_SUB = 2 };
-enum { LOGGED_MALFORMED = 1, LOGGED_UNKNOWN_TYPE = 2, LOGGED_UNKNOWN_ASSET = 4, LOGGED_TEXT = 8 };
+enum { LOGGED_MALFORMED = 1, LOGGED_UNKNOWN_TYPE = 2, LOGGED_UNKNOWN_ASSET = 4, LOGGED_TEXT = 8, LOGGED_HASH = 16 };
+/* The venue's book hash for an asset: not checked (its market's minimum size is not known),
+ * not reproduced yet (checked, but a mismatch says nothing), or reproduced (a mismatch means
+ * the book differs from the venue's). */
+enum { HASH_OFF = 0, HASH_UNPROVEN, HASH_PROVEN };
+#define POLY_MARKET_MAX 80 /* condition ids: "0x" and 64 hex digits */
 
 typedef struct asset {
     char *id;
@@ -23,6 +29,16 @@ typedef struct asset {
     pm_px_t tick;
     int64_t mismatch_ts;      /* venue ms of the first disagreement (-1 when it had none) */
     int64_t mismatch_ns;      /* our clock at the first disagreement */
+    uint8_t hash_state;       /* HASH_* */
+    uint8_t neg_risk;
+    pm_qty_t min_size;        /* the market's min_order_size (in its summary) */
+    char ltp[POLY_LTP_MAX];   /* last_trade_price as its summary writes it: the market's last
+                                 trade, either token's (both summaries carry it) */
+    char market[POLY_MARKET_MAX]; /* its condition id, from its snapshots ("" until one) */
+    char last_hash[POLY_BOOK_HASH_HEX]; /* the venue's hash of the book as it is now */
+    uint8_t has_hash;         /* last_hash is the current book's */
+    uint8_t hash_pending;     /* UNCONFIRMED because that hash differed: checked on every message */
+    int64_t last_ts;          /* the venue time of last_hash */
 } asset;
 
 typedef struct conn {
@@ -41,6 +57,7 @@ typedef struct conn {
 typedef struct touched {
     int asset;
     pm_px_t best_bid, best_ask;
+    poly_str hash;
 } touched;
 
 struct poly_feed {
@@ -232,12 +249,24 @@ int poly_feed_add(poly_feed *f, const char *asset_id, pm_err *err) {
     a->conn = c;
     a->mismatch = 0;
     a->tick = POLY_PX_NONE;
+    a->hash_state = HASH_OFF;
+    a->ltp[0] = a->market[0] = '\0';
+    a->has_hash = a->hash_pending = 0;
     conn *x = &f->conns[c];
     a->pend = x->connected && !x->initial ? PEND_SUB : 0;
     if (a->pend) x->owed = 1;
     x->nassets++;
     pm_book_init(&f->books[i]);
     return (int)i;
+}
+
+void poly_feed_set_market(poly_feed *f, int i, pm_qty_t min_order_size, int neg_risk) {
+    if (i < 0 || (size_t)i >= f->cap || f->assets[i].slot != SLOT_ACTIVE) return;
+    asset *a = &f->assets[i];
+    if (a->hash_state != HASH_OFF && a->min_size == min_order_size && a->neg_risk == (neg_risk != 0)) return;
+    a->min_size = min_order_size;
+    a->neg_risk = neg_risk != 0;
+    a->hash_state = min_order_size >= 0 ? HASH_UNPROVEN : HASH_OFF;
 }
 
 int poly_feed_remove(poly_feed *f, const char *asset_id) {
@@ -361,6 +390,31 @@ static int asset_of(poly_feed *f, int c, poly_str id) {
     return -1;
 }
 
+/* The venue's hash of the book as the message left it (none: has_hash 0). */
+static void keep_hash(asset *a, poly_str hash, int64_t ts) {
+    a->has_hash = hash.n == POLY_BOOK_HASH_HEX && ts >= 0;
+    if (a->has_hash) memcpy(a->last_hash, hash.p, POLY_BOOK_HASH_HEX);
+    a->last_ts = ts;
+}
+
+/* 1 when the venue's hash is that of our book of asset i at venue time ts, 0 when it is not,
+ * -1 when there is nothing to compare (no hash, the market or tick unknown, a side held in part). */
+static int hash_agrees(poly_feed *f, int i, poly_str market, poly_str hash, int64_t ts) {
+    asset *a = &f->assets[i];
+    if (a->hash_state == HASH_OFF || hash.n != POLY_BOOK_HASH_HEX || a->tick == POLY_PX_NONE || ts < 0) return -1;
+    poly_book_head h = {.market = market.p, .market_len = market.n, .asset = a->id, .asset_len = a->len, .ts_ms = ts,
+                        .min_order_size = a->min_size, .tick = a->tick, .neg_risk = a->neg_risk, .ltp = a->ltp};
+    char hex[POLY_BOOK_HASH_HEX + 1];
+    if (poly_book_hash(&f->books[i], &h, hex)) {
+        f->stats.hash_unchecked++;
+        return -1;
+    }
+    if (memcmp(hex, hash.p, POLY_BOOK_HASH_HEX)) return 0;
+    f->stats.hash_ok++;
+    a->hash_state = HASH_PROVEN;
+    return 1;
+}
+
 static void on_book(poly_feed *f, int c, int64_t now_ns, pm_event_fn emit, void *user) {
     poly_msg *m = &f->msg;
     int i = asset_of(f, c, m->asset);
@@ -372,7 +426,26 @@ static void on_book(poly_feed *f, int c, int64_t now_ns, pm_event_fn emit, void 
         resync(f, i, "snapshot with repeated or invalid levels", now_ns, emit, user);
         return;
     }
-    if (m->tick != POLY_PX_NONE) f->assets[i].tick = m->tick;
+    asset *a = &f->assets[i];
+    if (m->tick != POLY_PX_NONE) a->tick = m->tick;
+    if (m->ltp.n && m->ltp.n < sizeof a->ltp) {
+        memcpy(a->ltp, m->ltp.p, m->ltp.n);
+        a->ltp[m->ltp.n] = '\0';
+    }
+    if (m->market.n && m->market.n < sizeof a->market) {
+        memcpy(a->market, m->market.p, m->market.n);
+        a->market[m->market.n] = '\0';
+    }
+    /* a snapshot is the venue's own book: a hash that differs means pmarb does not know what
+     * its summary holds (a trade's price missed, say): later ones prove nothing until one agrees */
+    keep_hash(a, m->hash, m->ts_ms);
+    a->hash_pending = 0;
+    if (!hash_agrees(f, i, m->market, m->hash, m->ts_ms)) {
+        f->stats.hash_unproven++;
+        a->hash_state = HASH_UNPROVEN;
+        log_first(f, LOGGED_HASH, "book hash not reproduced: its later hashes are not checked until one agrees",
+                  "asset_id", c, a->id, a->len);
+    }
     set_mismatch(f, i, 0, 0, 0);
     f->stats.book_updates++;
     emit_event(emit, user, PM_EV_BOOK, i, f->assets[i].id, f->assets[i].len, b, now_ns);
@@ -386,7 +459,8 @@ static pm_px_t best_of(const pm_book_side *s) {
     return pm_book_side_known(s) ? POLY_PX_NONE : -2;
 }
 
-static void check_top(poly_feed *f, const touched *t, int64_t ts, int64_t now_ns, pm_event_fn emit, void *user) {
+static void check_top(poly_feed *f, const touched *t, poly_str market, int64_t ts, int64_t now_ns, pm_event_fn emit,
+                      void *user) {
     pm_book *b = &f->books[t->asset];
     asset *a = &f->assets[t->asset];
     pm_px_t bid = best_of(&b->bid), ask = best_of(&b->ask);
@@ -397,15 +471,23 @@ static void check_top(poly_feed *f, const touched *t, int64_t ts, int64_t now_ns
     /* the venue writes an empty side as "" or as the bound: best_bid "0", best_ask "1" */
     pm_px_t vbid = t->best_bid == 0 ? POLY_PX_NONE : t->best_bid;
     pm_px_t vask = t->best_ask == PM_PX_ONE ? POLY_PX_NONE : t->best_ask;
-    if (bid == vbid && ask == vask) {
+    int top = bid == vbid && ask == vask;
+    keep_hash(a, t->hash, ts);
+    /* the top agrees: that settles it, unless the hash differed before (poly_feed_verify), which
+     * is then checked again on every message until it agrees */
+    if (top && (!a->hash_pending || hash_agrees(f, t->asset, market, t->hash, ts) != 0 || a->hash_state != HASH_PROVEN)) {
+        a->hash_pending = 0;
         set_mismatch(f, t->asset, 0, 0, 0);
         return;
     }
-    f->stats.mismatches++;
+    if (top) f->stats.hash_mismatches++;
+    else f->stats.mismatches++;
     if (a->mismatch && ts > a->mismatch_ts && a->mismatch_ts >= 0) {
         char why[128];
-        snprintf(why, sizeof why, "venue top %lld/%lld disagrees with ours %lld/%lld after a later message",
-                 (long long)vbid, (long long)vask, (long long)bid, (long long)ask);
+        if (top) snprintf(why, sizeof why, "the venue's book hash differs from ours after a later message");
+        else
+            snprintf(why, sizeof why, "venue top %lld/%lld disagrees with ours %lld/%lld after a later message",
+                     (long long)vbid, (long long)vask, (long long)bid, (long long)ask);
         resync(f, t->asset, why, now_ns, emit, user);
         return;
     }
@@ -435,15 +517,33 @@ static void on_price_change(poly_feed *f, int c, int64_t now_ns, pm_event_fn emi
         }
         f->touched[at].best_bid = ch->best_bid;
         f->touched[at].best_ask = ch->best_ask;
+        f->touched[at].hash = ch->hash;
     }
     for (size_t k = 0; k < nt; k++) {
         const touched *t = &f->touched[k];
         f->touched_at[t->asset] = -1;
-        check_top(f, t, m->ts_ms, now_ns, emit, user);
+        check_top(f, t, m->market, m->ts_ms, now_ns, emit, user);
         const pm_book *b = &f->books[t->asset];
         if (b->state != PM_BOOK_LIVE) continue;
         f->stats.book_updates++;
         emit_event(emit, user, PM_EV_BOOK, t->asset, f->assets[t->asset].id, f->assets[t->asset].len, b, now_ns);
+    }
+}
+
+/* A trade: its price is the last_trade_price of its market's summaries that follow, both
+ * tokens'. */
+static void on_last_trade(poly_feed *f, int c) {
+    poly_msg *m = &f->msg;
+    f->stats.trades++;
+    int i = asset_of(f, c, m->asset);
+    if (i < 0 || m->px <= 0 || m->px >= PM_PX_ONE) return;
+    char ltp[POLY_LTP_MAX];
+    poly_book_ltp_text(m->px, ltp);
+    memcpy(f->assets[i].ltp, ltp, sizeof ltp);
+    for (size_t k = 0; m->market.n && k < f->cap; k++) {
+        asset *a = &f->assets[k];
+        if (a->slot == SLOT_ACTIVE && !strncmp(a->market, m->market.p, m->market.n) && a->market[m->market.n] == '\0')
+            memcpy(a->ltp, ltp, sizeof ltp);
     }
 }
 
@@ -534,7 +634,7 @@ void poly_feed_frame(poly_feed *f, int c, const char *frame, size_t len, int64_t
         case POLY_MSG_BOOK: saw_data(x, now_ns); on_book(f, c, now_ns, emit, user); break;
         case POLY_MSG_PRICE_CHANGE: saw_data(x, now_ns); on_price_change(f, c, now_ns, emit, user); break;
         case POLY_MSG_TICK_SIZE: saw_data(x, now_ns); on_tick_size(f, c, now_ns, emit, user); break;
-        case POLY_MSG_LAST_TRADE: saw_data(x, now_ns); f->stats.trades++; break;
+        case POLY_MSG_LAST_TRADE: saw_data(x, now_ns); on_last_trade(f, c); break;
         case POLY_MSG_BEST_BID_ASK: saw_data(x, now_ns); f->stats.best_bid_asks++; break;
         case POLY_MSG_NEW_MARKET:
             emit_market(f, emit, user, -1, m->market, PM_MKT_OPEN, "new_market", now_ns);
@@ -660,4 +760,16 @@ int poly_feed_conn_of(const poly_feed *f, int i) { return f->assets[i].conn; }
 const pm_book *poly_feed_book(const poly_feed *f, int i) { return &f->books[i]; }
 pm_px_t poly_feed_tick_size(const poly_feed *f, int i) { return f->assets[i].tick; }
 int poly_feed_confirmed(const poly_feed *f, int i) { return !f->assets[i].mismatch; }
+int poly_feed_verify(poly_feed *f, int i, int64_t now_ns) {
+    if (i < 0 || (size_t)i >= f->cap || f->assets[i].slot != SLOT_ACTIVE) return 1;
+    asset *a = &f->assets[i];
+    if (!a->has_hash) return 1;
+    poly_str market = {a->market, strlen(a->market)}, hash = {a->last_hash, POLY_BOOK_HASH_HEX};
+    if (hash_agrees(f, i, market, hash, a->last_ts) != 0 || a->hash_state != HASH_PROVEN) return 1;
+    f->stats.hash_mismatches++;
+    a->hash_pending = 1;
+    if (!a->mismatch) set_mismatch(f, i, 1, a->last_ts, now_ns);
+    return 0;
+}
+
 void poly_feed_get_stats(const poly_feed *f, poly_feed_stats *out) { *out = f->stats; }

@@ -22,6 +22,12 @@
  * resynced when the disagreement is still there after a message with a LATER venue timestamp,
  * or when it has lasted consistency_grace_ms on our clock (poly_feed_tick) — whichever first.
  * (best_bid_ask messages are only counted: the check uses what price_change itself reports.)
+ * Below the top, the venue's book hash (book_hash.h) is compared too, for the assets whose
+ * market poly_feed_set_market described, at snapshots and whenever an order is to be priced
+ * on the book (poly_feed_verify): once a hash of the asset has agreed with ours (its
+ * last_trade_price and the rest of its summary are known), a hash that differs is a
+ * disagreement like the above — a lost update below the top of the book. A snapshot whose hash
+ * differs (a trade's price missed) stops the check until one agrees.
  *
  * Silent freezes: per connection, the mean gap between data messages is tracked (EWMA, 1/8);
  * once a connection has seen POLY_FREEZE_MIN_SAMPLES data messages, a quiet period longer than
@@ -63,6 +69,10 @@ typedef struct poly_feed_stats {
     uint64_t malformed;        /* bad frames or messages */
     uint64_t unknown_type, unknown_asset, texts, pongs;
     uint64_t mismatches;       /* top-of-book disagreements seen (tolerated or not) */
+    uint64_t hash_ok;          /* book hashes that agreed with ours */
+    uint64_t hash_mismatches;  /* a reproduced hash that differed from the book (verify, or pending) */
+    uint64_t hash_unproven;    /* snapshots whose hash pmarb did not reproduce */
+    uint64_t hash_unchecked;   /* hashes not computable (a book held in part) */
     uint64_t resyncs, tick_changes, freezes, pong_timeouts;
     uint64_t trades, best_bid_asks, market_events;
 } poly_feed_stats;
@@ -82,6 +92,16 @@ void poly_feed_free(poly_feed *f);
  * connection with room, a new one when all are full. Returns its index (stable while it stays
  * subscribed), or -1 (bad id, no capacity). Adding an asset already there returns its index. */
 int poly_feed_add(poly_feed *f, const char *asset_id, pm_err *err);
+/* What an asset's book summary holds besides its levels (book_hash.h): its market's
+ * min_order_size (-1 unknown: the venue's hashes are then not checked) and neg_risk. */
+void poly_feed_set_market(poly_feed *f, int asset, pm_qty_t min_order_size, int neg_risk);
+/* Before an order is priced on asset's book: 1 when the venue's hash of the book as it is
+ * now agrees with it, or says nothing (no hash yet, market not described, never reproduced,
+ * a side held in part); 0 when it differs — the book is then UNCONFIRMED and suspect as above
+ * (resynced after a later message or the grace period unless the venue's hash agrees again).
+ * SHA-1 over the whole summary costs microseconds: it runs here, at snapshots and while a
+ * difference is pending, not on every message. */
+int poly_feed_verify(poly_feed *f, int asset, int64_t now_ns);
 /* Unsubscribes an asset: 0, or -1 when it is not subscribed. Its index may be reused later. */
 int poly_feed_remove(poly_feed *f, const char *asset_id);
 

@@ -71,13 +71,13 @@ enum {
     F_EVENT_TYPE, F_ASSET_ID, F_MARKET, F_TIMESTAMP, F_BIDS, F_ASKS, F_TICK_SIZE, F_PRICE_CHANGES,
     F_OLD_TICK, F_NEW_TICK, F_PRICE, F_SIZE, F_SIDE, F_FEE_RATE, F_BEST_BID, F_BEST_ASK, F_ASSETS_IDS,
     F_WINNING_ASSET, F_WINNING_OUTCOME, F_ID, F_STATUS, F_TYPE, F_OWNER, F_OUTCOME, F_ORIGINAL_SIZE,
-    F_SIZE_MATCHED, F_TAKER_ORDER_ID, F_TRADER_SIDE, F_MAKER_ORDERS, F_HASH, F_COUNT
+    F_SIZE_MATCHED, F_TAKER_ORDER_ID, F_TRADER_SIDE, F_MAKER_ORDERS, F_HASH, F_LTP, F_COUNT
 };
 static const char *const field_names[F_COUNT] = {
     "event_type", "asset_id", "market", "timestamp", "bids", "asks", "tick_size", "price_changes",
     "old_tick_size", "new_tick_size", "price", "size", "side", "fee_rate_bps", "best_bid", "best_ask", "assets_ids",
     "winning_asset_id", "winning_outcome", "id", "status", "type", "owner", "outcome", "original_size",
-    "size_matched", "taker_order_id", "trader_side", "maker_orders", "hash",
+    "size_matched", "taker_order_id", "trader_side", "maker_orders", "hash", "last_trade_price",
 };
 
 /* 1 when the key text s[0..n) is exactly name. */
@@ -185,8 +185,8 @@ static int levels(const pm_json *j, int arr, pm_level *lv, size_t *n, pm_err *er
 }
 
 static int parse_changes(poly_parser *p, int arr, poly_msg *m, pm_err *err) {
-    enum { C_ASSET, C_PRICE, C_SIZE, C_SIDE, C_BEST_BID, C_BEST_ASK, C_COUNT };
-    static const char *const names[C_COUNT] = {"asset_id", "price", "size", "side", "best_bid", "best_ask"};
+    enum { C_ASSET, C_PRICE, C_SIZE, C_SIDE, C_BEST_BID, C_BEST_ASK, C_HASH, C_COUNT };
+    static const char *const names[C_COUNT] = {"asset_id", "price", "size", "side", "best_bid", "best_ask", "hash"};
     const pm_json *j = &p->j;
     if (!pm_json_is_arr(j, arr)) return pm_err_set(err, "price_change without a price_changes array");
     int count = j->tok[arr].size, i = arr + 1;
@@ -198,6 +198,7 @@ static int parse_changes(poly_parser *p, int arr, poly_msg *m, pm_err *err) {
         int f[C_COUNT];
         fields(j, i, names, C_COUNT, f);
         c->asset = str_of(j, f[C_ASSET]);
+        c->hash = str_of(j, f[C_HASH]);
         if (!m->asset.n) m->asset = c->asset; /* for error context */
         if (!c->asset.n) return pm_err_set(err, "price_changes[%d] without asset_id", k);
         pm_side side;
@@ -297,6 +298,8 @@ static int decode(poly_parser *p, int obj, poly_msg *m, pm_err *err) {
             return -1;
         m->bids = p->bids;
         m->asks = p->asks;
+        m->hash = str_of(j, f[F_HASH]);
+        m->ltp = str_of(j, f[F_LTP]);
         return 0;
     case POLY_MSG_PRICE_CHANGE:
         if (f[F_PRICE_CHANGES] < 0 && m->asset.n)

@@ -56,6 +56,7 @@ typedef struct poly_change {
     pm_px_t px;                /* strictly inside 0..1 */
     pm_qty_t size;             /* the new total at px; 0 deletes the level */
     pm_px_t best_bid, best_ask; /* the venue's top after this change, POLY_PX_NONE for "" */
+    poly_str hash;             /* the venue's hash of the book after it (book_hash.h); n 0: none */
 } poly_change;
 
 /* One maker order of a user-channel trade. */
@@ -72,10 +73,12 @@ typedef struct poly_msg {
     poly_str event_type;       /* as sent (for UNKNOWN) */
     poly_str asset, market;    /* asset_id (token id), market (condition id) */
     int64_t ts_ms;             /* timestamp, -1 when absent */
-    /* BOOK: both sides as sent (unsorted); tick POLY_PX_NONE when not sent */
+    /* BOOK: both sides as sent (unsorted); tick POLY_PX_NONE when not sent; its hash and
+     * last_trade_price as sent (n 0 when absent) */
     pm_level *bids, *asks;
     size_t nbids, nasks;
     pm_px_t tick;
+    poly_str hash, ltp;
     /* PRICE_CHANGE */
     poly_change *changes;
     size_t nchanges;
