@@ -32,12 +32,15 @@
 static poly_feed *feed;
 static json_t *burst;
 static int n_book, n_stale, n_market;
+static int verify_on_book, n_refused; /* check both tokens' hashes on each book event, as a scan does */
 static pm_event last_market;
 
 static void record(void *user, const pm_event *ev) {
     (void)user;
     assert_int_equal(ev->venue, PM_VENUE_POLYMARKET);
     if (ev->kind == PM_EV_BOOK) n_book++;
+    if (ev->kind == PM_EV_BOOK && verify_on_book)
+        for (int t = 0; t < 2; t++) n_refused += !poly_feed_verify(feed, t, ev->recv_ns);
     if (ev->kind == PM_EV_STALE) n_stale++;
     if (ev->kind == PM_EV_MARKET) {
         n_market++;
@@ -50,6 +53,7 @@ static poly_feed *make(const poly_feed_config *cfg) {
     poly_feed *f = poly_feed_new(cfg, 16, &err);
     assert_non_null(f);
     n_book = n_stale = n_market = 0;
+    verify_on_book = n_refused = 0;
     return f;
 }
 
@@ -642,6 +646,20 @@ static void test_burst_book_hashes(void **state) {
     assert_int_equal(st.hash_unproven, 2);
 }
 
+/* A message touches both tokens: when the first one's update is announced (and its pair
+ * scanned), the other token's book already holds the venue's hash of its new state. */
+static void test_hashes_current_when_a_book_is_announced(void **state) {
+    (void)state;
+    open_burst_hashed();
+    verify_on_book = 1;
+    for (size_t k = 1; k < 47; k++) send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+    assert_int_equal(n_refused, 0);
+    poly_feed_stats st;
+    poly_feed_get_stats(feed, &st);
+    assert_int_equal(st.hash_mismatches, 0);
+    assert_int_equal(st.hash_ok, 1 + 2 * 2 * 46); /* each token checked on both tokens' events */
+}
+
 /* With the crossing's trade seen (last_trade_price 0.301, which summaries write "0.301"), the
  * last crossing message and the final snapshot agree too, for both tokens. */
 static void test_trade_price_enters_the_hash(void **state) {
@@ -823,6 +841,7 @@ int main(void) {
         T(test_market_resolved),
         T(test_ssmd_books),
         T(test_burst_book_hashes),
+        T(test_hashes_current_when_a_book_is_announced),
         T(test_trade_price_enters_the_hash),
         T(test_lost_update_below_the_top_resyncs),
         T(test_docs_verbatim),

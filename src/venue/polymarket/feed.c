@@ -472,7 +472,6 @@ static void check_top(poly_feed *f, const touched *t, poly_str market, int64_t t
     pm_px_t vbid = t->best_bid == 0 ? POLY_PX_NONE : t->best_bid;
     pm_px_t vask = t->best_ask == PM_PX_ONE ? POLY_PX_NONE : t->best_ask;
     int top = bid == vbid && ask == vask;
-    keep_hash(a, t->hash, ts);
     /* the top agrees: that settles it, unless the hash differed before (poly_feed_verify), which
      * is then checked again on every message until it agrees */
     if (top && (!a->hash_pending || hash_agrees(f, t->asset, market, t->hash, ts) != 0 || a->hash_state != HASH_PROVEN)) {
@@ -519,10 +518,16 @@ static void on_price_change(poly_feed *f, int c, int64_t now_ns, pm_event_fn emi
         f->touched[at].best_ask = ch->best_ask;
         f->touched[at].hash = ch->hash;
     }
+    /* every book the message touched is checked, and holds the venue's hash of it, before any
+     * is announced: a pair's scan on one token's update prices the other token's book too */
     for (size_t k = 0; k < nt; k++) {
         const touched *t = &f->touched[k];
         f->touched_at[t->asset] = -1;
+        keep_hash(&f->assets[t->asset], t->hash, m->ts_ms);
         check_top(f, t, m->market, m->ts_ms, now_ns, emit, user);
+    }
+    for (size_t k = 0; k < nt; k++) {
+        const touched *t = &f->touched[k];
         const pm_book *b = &f->books[t->asset];
         if (b->state != PM_BOOK_LIVE) continue;
         f->stats.book_updates++;
@@ -542,7 +547,8 @@ static void on_last_trade(poly_feed *f, int c) {
     memcpy(f->assets[i].ltp, ltp, sizeof ltp);
     for (size_t k = 0; m->market.n && k < f->cap; k++) {
         asset *a = &f->assets[k];
-        if (a->slot == SLOT_ACTIVE && !strncmp(a->market, m->market.p, m->market.n) && a->market[m->market.n] == '\0')
+        if (a->slot == SLOT_ACTIVE && m->market.n < sizeof a->market && !strncmp(a->market, m->market.p, m->market.n) &&
+            a->market[m->market.n] == '\0')
             memcpy(a->ltp, ltp, sizeof ltp);
     }
 }
@@ -760,6 +766,7 @@ int poly_feed_conn_of(const poly_feed *f, int i) { return f->assets[i].conn; }
 const pm_book *poly_feed_book(const poly_feed *f, int i) { return &f->books[i]; }
 pm_px_t poly_feed_tick_size(const poly_feed *f, int i) { return f->assets[i].tick; }
 int poly_feed_confirmed(const poly_feed *f, int i) { return !f->assets[i].mismatch; }
+
 int poly_feed_verify(poly_feed *f, int i, int64_t now_ns) {
     if (i < 0 || (size_t)i >= f->cap || f->assets[i].slot != SLOT_ACTIVE) return 1;
     asset *a = &f->assets[i];
