@@ -652,12 +652,21 @@ static void test_hashes_current_when_a_book_is_announced(void **state) {
     (void)state;
     open_burst_hashed();
     verify_on_book = 1;
-    for (size_t k = 1; k < 47; k++) send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+    for (size_t k = 1; k < 47; k++) {
+        send_json(json_array_get(burst, k), (int64_t)(k + 1) * MS);
+        if (k == 10) { /* a trade reported after the hash: the book is still the one it describes */
+            send_text(0, "{\"asset_id\":\"" YES_ID "\",\"event_type\":\"last_trade_price\",\"market\":"
+                      "\"0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01\",\"price\":\"0.39\","
+                      "\"side\":\"BUY\",\"size\":\"1\",\"timestamp\":\"1790658693120\"}", 11 * MS);
+            assert_true(verify_both(11 * MS));
+            break; /* the capture's later hashes know no such trade */
+        }
+    }
     assert_int_equal(n_refused, 0);
     poly_feed_stats st;
     poly_feed_get_stats(feed, &st);
     assert_int_equal(st.hash_mismatches, 0);
-    assert_int_equal(st.hash_ok, 1 + 2 * 2 * 46); /* each token checked on both tokens' events */
+    assert_int_equal(st.hash_ok, 1 + 2 * 2 * 10 + 2); /* each token on both tokens' events, then after the trade */
 }
 
 /* With the crossing's trade seen (last_trade_price 0.301, which summaries write "0.301"), the

@@ -36,6 +36,8 @@ typedef struct asset {
                                  trade, either token's (both summaries carry it) */
     char market[POLY_MARKET_MAX]; /* its condition id, from its snapshots ("" until one) */
     char last_hash[POLY_BOOK_HASH_HEX]; /* the venue's hash of the book as it is now */
+    char hash_ltp[POLY_LTP_MAX]; /* last_trade_price when that hash came: a trade reported since
+                                    changes the summary, not the book */
     uint8_t has_hash;         /* last_hash is the current book's */
     uint8_t hash_pending;     /* UNCONFIRMED because that hash differed: checked on every message */
     int64_t last_ts;          /* the venue time of last_hash */
@@ -250,7 +252,7 @@ int poly_feed_add(poly_feed *f, const char *asset_id, pm_err *err) {
     a->mismatch = 0;
     a->tick = POLY_PX_NONE;
     a->hash_state = HASH_OFF;
-    a->ltp[0] = a->market[0] = '\0';
+    a->ltp[0] = a->hash_ltp[0] = a->market[0] = '\0';
     a->has_hash = a->hash_pending = 0;
     conn *x = &f->conns[c];
     a->pend = x->connected && !x->initial ? PEND_SUB : 0;
@@ -394,6 +396,7 @@ static int asset_of(poly_feed *f, int c, poly_str id) {
 static void keep_hash(asset *a, poly_str hash, int64_t ts) {
     a->has_hash = hash.n == POLY_BOOK_HASH_HEX && ts >= 0;
     if (a->has_hash) memcpy(a->last_hash, hash.p, POLY_BOOK_HASH_HEX);
+    memcpy(a->hash_ltp, a->ltp, sizeof a->ltp);
     a->last_ts = ts;
 }
 
@@ -403,7 +406,7 @@ static int hash_agrees(poly_feed *f, int i, poly_str market, poly_str hash, int6
     asset *a = &f->assets[i];
     if (a->hash_state == HASH_OFF || hash.n != POLY_BOOK_HASH_HEX || a->tick == POLY_PX_NONE || ts < 0) return -1;
     poly_book_head h = {.market = market.p, .market_len = market.n, .asset = a->id, .asset_len = a->len, .ts_ms = ts,
-                        .min_order_size = a->min_size, .tick = a->tick, .neg_risk = a->neg_risk, .ltp = a->ltp};
+                        .min_order_size = a->min_size, .tick = a->tick, .neg_risk = a->neg_risk, .ltp = a->hash_ltp};
     char hex[POLY_BOOK_HASH_HEX + 1];
     if (poly_book_hash(&f->books[i], &h, hex)) {
         f->stats.hash_unchecked++;
