@@ -19,6 +19,11 @@ static int64_t pow10i(int n) {
     return v;
 }
 
+int64_t pm_poly_price_unit(pm_px_t tick) {
+    int dp = pm_poly_price_decimals(tick);
+    return dp < 0 ? -1 : pow10i(PM_SCALE_DIGITS - dp);
+}
+
 pm_qty_t pm_poly_buy_shares(pm_usd_t amount, pm_px_t px, int price_dp, int *trimmed) {
     if (trimmed) *trimmed = 0;
     if (amount <= 0 || px <= 0 || price_dp < 0 || price_dp > 4) return -1;

@@ -17,6 +17,9 @@
 /* Price decimals of a tick size (micro-dollars): 0.1 → 1, 0.01 → 2, 0.005 → 3, 0.0025 → 4,
  * 0.001 → 3, 0.0001 → 4; -1 for a tick Polymarket does not use. */
 int pm_poly_price_decimals(pm_px_t tick);
+/* The price step of a tick's decimals, 10^-dp dollars in micro-dollars (0.005 → 1000); -1 for
+ * a tick Polymarket does not use. */
+int64_t pm_poly_price_unit(pm_px_t tick);
 
 /* Shares (millionths) a market BUY giving `amount` micro-dollars (a whole number of cents) at
  * price px (micro-dollars, on a grid of price_dp decimals) is signed for, as the official V2

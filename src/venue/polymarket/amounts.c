@@ -3,17 +3,11 @@
 
 #include "core/poly_amount.h"
 
-static int64_t pow10i(int n) {
-    int64_t v = 1;
-    while (n-- > 0) v *= 10;
-    return v;
-}
-
 /* The price unit of a tick (10^-dp dollars in micro-dollars), or -1 with err. */
 static int64_t price_unit(pm_px_t tick, pm_err *err) {
-    int dp = pm_poly_price_decimals(tick);
-    if (dp < 0) return pm_err_set(err, "tick size %lld micro-dollars is not one Polymarket uses", (long long)tick);
-    return pow10i(PM_SCALE_DIGITS - dp);
+    int64_t unit = pm_poly_price_unit(tick);
+    if (unit < 0) return pm_err_set(err, "tick size %lld micro-dollars is not one Polymarket uses", (long long)tick);
+    return unit;
 }
 
 int poly_limit_amounts(pm_side side, pm_px_t price, pm_qty_t size, pm_px_t tick, poly_amounts *out, pm_err *err) {
