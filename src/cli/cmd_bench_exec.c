@@ -6,7 +6,10 @@
  * is written to the socket and hold no venue's time. A Kalshi V2 body and signature headers go
  * out with every order (the Polymarket signature is `pmarb polymarket bench-sign`'s). Trades
  * are sequential, `--gap-us` apart, with executors spinning `--spin-us` after each command
- * like [run] executor_spin_us. */
+ * like [run] executor_spin_us. Then the machine's floor under both spans: one send(2) of an
+ * order-sized request to the same venue after the same idle, with nothing of pmarb's around it,
+ * and the kernel's transmit timestamp of it (on loopback send(2) also runs the receiving
+ * side's path, which a remote venue's machine would). */
 #include "cli/cli.h"
 #include "cli/loopback_venue.h"
 #include "engine/live.h"
@@ -30,7 +33,12 @@ static const char usage[] =
     "loopback that answers at once, G microseconds apart (default 100000), executors spinning\n"
     "S microseconds after each command (-1: always; default auto, as [run] executor_spin_us). Prints\n"
     "p50/p99 of intent -> first order written to the socket and of first answer -> second order\n"
-    "written to the socket: pmarb's own share, without any venue's time.\n";
+    "written to the socket: pmarb's own share, without any venue's time. Then this machine's floor\n"
+    "under both: one send(2) of a 1 KB request to the same venue after the same idle, alone\n"
+    "(min(N, 100) samples), and how long until the kernel's transmit timestamp of its last byte.\n";
+
+#define FLOOR_SAMPLES 100
+#define FLOOR_BYTES 1024 /* about a Kalshi order request (Polymarket's is larger) */
 
 typedef struct instant {
     pm_exec_venue base;
@@ -231,11 +239,17 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
         }
         if (gap_us) usleep((useconds_t)gap_us);
     }
-    int n1 = 0, n2 = 0;
-    pm_latency first = {0}, second = {0};
+    int n1 = 0, n2 = 0, nf = trades < FLOOR_SAMPLES ? (int)trades : FLOOR_SAMPLES, nd = 0;
+    pm_latency first = {0}, second = {0}, floor = {0}, device = {0};
     if (!rc) {
         first = pm_hist_summary(&m->decision_to_wire[PM_VENUE_KALSHI], &n1);
         second = pm_hist_summary(&m->ack_to_second_wire, &n2);
+        int64_t sent[FLOOR_SAMPLES], to_device[FLOOR_SAMPLES];
+        rc = pm_loopback_venue_write_floor(lv, nf, gap_us, FLOOR_BYTES, sent, to_device, &err);
+        if (!rc) floor = pm_latency_summarize(sent, nf);
+        for (int i = 0; !rc && i < nf; i++)
+            if (to_device[i] >= 0) to_device[nd++] = to_device[i];
+        if (nd) device = pm_latency_summarize(to_device, nd);
     }
     pm_live_free(live);
     for (int v = 0; v < PM_VENUE_COUNT; v++) pm_executor_stop(x[v]);
@@ -252,17 +266,25 @@ int pm_cmd_bench_exec(pm_cli *cli, int argc, char **argv) {
     if (rc) return pm_cli_fail("bench-exec: %s", err.msg);
     if (json)
         printf("{\"trades\":%ld,\"gap_us\":%ld,\"spin_us\":%ld,\"spin_auto\":%s,\"intent_to_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64
-               ",\"n\":%d},\"ack_to_second_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64 ",\"n\":%d}}\n",
-               trades, gap_us, spin_us, spin_auto ? "true" : "false", first.p50, first.p99, n1, second.p50, second.p99, n2);
+               ",\"n\":%d},\"ack_to_second_wire\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64
+               ",\"n\":%d},\"send_floor\":{\"bytes\":%d,\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64
+               ",\"n\":%d,\"to_device\":{\"p50_ns\":%" PRId64 ",\"p99_ns\":%" PRId64 ",\"n\":%d}}}\n",
+               trades, gap_us, spin_us, spin_auto ? "true" : "false", first.p50, first.p99, n1, second.p50, second.p99, n2,
+               FLOOR_BYTES, floor.p50, floor.p99, nf, device.p50, device.p99, nd);
     else {
         char spin[48];
         if (spin_us < 0) snprintf(spin, sizeof spin, "always");
         else snprintf(spin, sizeof spin, "%ld us after each command", spin_us);
         printf("%ld trades, %ld us apart, executors spinning %s%s:\n"
                "  intent -> first order on the wire    p50 %.1f us  p99 %.1f us  (%d)\n"
-               "  first answer -> second on the wire   p50 %.1f us  p99 %.1f us  (%d)\n",
+               "  first answer -> second on the wire   p50 %.1f us  p99 %.1f us  (%d)\n"
+               "this machine's floor under both, one send(2) of %d bytes after the same idle, alone:\n"
+               "  send(2) returned                     p50 %.1f us  p99 %.1f us  (%d)\n"
+               "  its last byte at the network device  p50 %.1f us  p99 %.1f us  (%d; the rest is the loopback\n"
+               "                                       peer's receive path, which a remote venue runs itself)\n",
                trades, gap_us, spin, spin_auto ? " (auto)" : "", first.p50 / 1e3, first.p99 / 1e3, n1, second.p50 / 1e3,
-               second.p99 / 1e3, n2);
+               second.p99 / 1e3, n2, FLOOR_BYTES, floor.p50 / 1e3, floor.p99 / 1e3, nf, device.p50 / 1e3, device.p99 / 1e3,
+               nd);
     }
     return PM_EXIT_OK;
 }
